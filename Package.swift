@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+// certlab: a lab for client-certificate (mTLS) authentication against a search node protected
+// by an Open Distro / OpenSearch compatible security layer. See ../shared/ARCHITECTURE.md for the
+// module rules: pure libraries (PKI, SecurityEngine, SearchEngine) never import NIO or Hummingbird.
+import PackageDescription
+
+let package = Package(
+    name: "certlab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cert-issuer", targets: ["CertIssuer"]),
+        .library(name: "PKI", targets: ["PKI"]),
+        .library(name: "SecurityEngine", targets: ["SecurityEngine"]),
+        .library(name: "SearchEngine", targets: ["SearchEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+    ],
+    targets: [
+        // MARK: pure libraries
+        .target(name: "JSONValue"),
+        .target(
+            name: "PKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "SecurityEngine",
+            dependencies: [
+                "JSONValue",
+                "PKI",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "SearchEngine",
+            dependencies: [
+                "JSONValue",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // MARK: executables (argument parsing and wiring only)
+        .executableTarget(
+            name: "CertIssuer",
+            dependencies: [
+                "PKI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: tests
+        .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine"]),
+        .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
+    ]
+)

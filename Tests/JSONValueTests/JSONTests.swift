@@ -1,0 +1,88 @@
+import Testing
+@testable import JSONValue
+
+@Suite struct JSONParsingTests {
+    @Test func parsesScalarsAndKeepsIntegerFloatDistinction() throws {
+        let value = try JSON(parsing: #"{"a":1,"b":1.5,"c":-0,"d":1e3,"e":true,"f":null,"g":"x"}"#)
+        #expect(value["a"] == .int(1))
+        #expect(value["b"] == .double(1.5))
+        #expect(value["c"] == .int(0))
+        #expect(value["d"] == .double(1000))
+        #expect(value["e"] == .bool(true))
+        #expect(value["f"] == .null)
+        #expect(value["g"] == .string("x"))
+    }
+
+    @Test func keepsKeyOrderWhenSerializing() throws {
+        let text = #"{"status":"OK","message":"'readall' updated.","z":[1,2,{"y":null}],"a":{}}"#
+        #expect(try JSON(parsing: text).serialized() == text)
+    }
+
+    @Test func objectEqualityIgnoresKeyOrder() throws {
+        #expect(try JSON(parsing: #"{"a":1,"b":2}"#) == JSON(parsing: #"{"b":2,"a":1}"#))
+        #expect(try JSON(parsing: #"{"a":1,"b":2}"#) != JSON(parsing: #"{"a":1,"b":3}"#))
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSON(parsing: #""a\"b\\c\/d\n\u00e9\ud83d\ude00""#)
+        #expect(value == .string("a\"b\\c/d\né😀"))
+        #expect(value.serialized() == #""a\"b\\c/d\né😀""#)
+    }
+
+    @Test func escapesControlCharactersLikeJackson() {
+        #expect(JSON.string("\u{01}\t").serialized() == #""\u0001\t""#)
+    }
+
+    @Test func reportsLineAndColumnOfErrors() {
+        #expect(throws: JSONParseError(message: "Unexpected character ('x' (code 120)): was expecting double-quote to start field name", line: 2, column: 3, offset: 4)) {
+            try JSON(parsing: "{\n  x: 1}")
+        }
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "tru", "\"abc", "[1] 2", "\"\u{01}\"", "-", "1e"])
+    func rejectsMalformedInput(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSON(parsing: text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSON(parsing: [0x22, 0xFF, 0xFE, 0x22]) }
+    }
+
+    @Test func boundsNestingDepth() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSON(parsing: deep) }
+        let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(try JSON(parsing: fine).arrayValue?.count == 1)
+    }
+
+    @Test func duplicateKeysKeepFirstPositionAndLastValue() throws {
+        #expect(try JSON(parsing: #"{"a":1,"b":2,"a":3}"#).serialized() == #"{"a":3,"b":2}"#)
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test func formatsDoublesLikeJava() {
+        #expect(JSON.javaDoubleText(12) == "12.0")
+        #expect(JSON.javaDoubleText(12.5) == "12.5")
+        #expect(JSON.javaDoubleText(0.001) == "0.001")
+        #expect(JSON.javaDoubleText(1e7) == "1.0E7")
+        #expect(JSON.javaDoubleText(1.5e-5) == "1.5E-5")
+        #expect(JSON.javaDoubleText(-2.5e20) == "-2.5E20")
+        #expect(JSON.javaDoubleText(.nan) == "null")
+    }
+
+    @Test func objectRemovalKeepsOrder() {
+        var object: JSONObject = ["a": 1, "b": 2, "c": 3]
+        #expect(object.removeValue(forKey: "b") == .int(2))
+        object["d"] = 4
+        #expect(JSON.object(object).serialized() == #"{"a":1,"c":3,"d":4}"#)
+        #expect(object["c"] == .int(3))
+    }
+
+    @Test func accessorsConvertNumbers() {
+        #expect(JSON.double(3).intValue == 3)
+        #expect(JSON.double(3.5).intValue == nil)
+        #expect(JSON.int(3).doubleValue == 3)
+        #expect(JSON.string("3").intValue == nil)
+    }
+}
