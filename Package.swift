@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: pure libraries
@@ -52,6 +55,20 @@ let package = Package(
             ]
         ),
 
+        // MARK: server side (NIO, NIOSSL, Hummingbird)
+        .target(
+            name: "NodeServer",
+            dependencies: [
+                "JSONValue", "PKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+
         // MARK: executables (argument parsing and wiring only)
         .executableTarget(
             name: "CertIssuer",
@@ -66,6 +83,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine"]),
+        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer"]),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]
 )

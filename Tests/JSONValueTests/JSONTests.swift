@@ -86,3 +86,26 @@ import Testing
         #expect(JSON.string("3").intValue == nil)
     }
 }
+
+@Suite struct JSONPrettyPrintingTests {
+    @Test func printsLikeElasticsearchPretty() throws {
+        let value = try JSON(parsing: #"{"name":"n1","version":{"number":"7.10.2"},"hits":[{"_id":"3"},1],"e":[],"o":{}}"#)
+        #expect(value.prettySerialized() == """
+        {
+          "name" : "n1",
+          "version" : {
+            "number" : "7.10.2"
+          },
+          "hits" : [
+            {
+              "_id" : "3"
+            },
+            1
+          ],
+          "e" : [ ],
+          "o" : { }
+        }
+
+        """)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs a command line tool and returns its exit status and combined output.
+@discardableResult
+func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/" + executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A throw-away directory removed when the value is released.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("certlab-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Certificates made with plain `openssl`, following the Open Distro tutorial's recipe: a root
+/// CA, a node certificate with SANs, and client certificates signed by the root — plus one
+/// client from an unrelated CA. The node must accept these as well as cert-issuer's.
+struct OpenSSLLabCertificates: Sendable {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        let dir = directory.url
+        func openssl(_ arguments: String) throws {
+            let result = try run("openssl", arguments.split(separator: " ").map(String.init), in: dir)
+            guard result.status == 0 else { throw NSError(domain: "openssl", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments): \(result.output)"]) }
+        }
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n".write(to: dir.appendingPathComponent("node.ext"), atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\n".write(to: dir.appendingPathComponent("client.ext"), atomically: true, encoding: .utf8)
+        for ca in ["root-ca", "other-ca"] {
+            try openssl("ecparam -name prime256v1 -genkey -noout -out \(ca)-sec1.pem")
+            try openssl("pkcs8 -topk8 -nocrypt -in \(ca)-sec1.pem -out \(ca)-key.pem")
+            try openssl("req -new -x509 -sha256 -key \(ca)-key.pem -subj /CN=\(ca)/O=tutorial -days 30 -out \(ca).pem")
+        }
+        let leaves: [(String, String, String, String)] = [
+            ("node", "/CN=localhost/O=tutorial", "root-ca", "node.ext"),
+            ("client1", "/C=de/L=test/O=client/OU=client/CN=CLIENT1", "root-ca", "client.ext"),
+            ("stranger", "/CN=stranger", "other-ca", "client.ext"),
+        ]
+        for (name, subject, ca, ext) in leaves {
+            try openssl("ecparam -name prime256v1 -genkey -noout -out \(name)-sec1.pem")
+            try openssl("pkcs8 -topk8 -nocrypt -in \(name)-sec1.pem -out \(name)-key.pem")
+            try openssl("req -new -key \(name)-key.pem -subj \(subject) -out \(name).csr")
+            try openssl("x509 -req -in \(name).csr -CA \(ca).pem -CAkey \(ca)-key.pem -CAcreateserial -sha256 -days 30 -extfile \(ext) -out \(name).pem")
+        }
+    }
+
+    func path(_ name: String) -> String { directory.path(name) }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make bench: release-build the benchmark executables, run each, print what they report and keep
+# it in bench/RESULTS.md together with the machine and the commands. Each bench-* executable
+# prints Markdown (a heading and a table whose rows name the measure, the figure and the target).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+benches=(bench-pki bench-search bench-security)
+out=bench/RESULTS.md
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+echo "bench: building release executables (${benches[*]}) ..."
+for b in "${benches[@]}"; do swift build -c release --product "$b" >/dev/null; done
+
+{
+  echo "# certlab benchmark results"
+  echo
+  echo "Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+  echo "- CPU: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "- toolchain: $(swift --version 2>/dev/null | head -1)"
+  echo "- build: \`swift build -c release\` (-O, whole-module)"
+  echo
+  for b in "${benches[@]}"; do
+    echo "<!-- command: .build/release/$b -->"
+    ".build/release/$b"
+    echo
+  done
+} | tee "$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+echo "bench: results written to $out"
