@@ -102,22 +102,16 @@ public struct HTTPTLSContextFactory: Sendable {
         }
     }
 
-    /// Maps `enabled_protocols` onto a contiguous NIOSSL version range. TLSv1.2 and TLSv1.3 when
-    /// empty: the plugin's default list also names TLSv1.1, which current JDKs and BoringSSL's
-    /// defaults both refuse, so it never takes effect there either.
-    func protocolRange(_ names: [String]) throws(HTTPTLSError) -> (TLSVersion, TLSVersion?) {
-        if names.isEmpty { return (.tlsv12, nil) }
-        let known: [String: (TLSVersion, Int)] = ["TLSv1": (.tlsv1, 0), "TLSv1.1": (.tlsv11, 1), "TLSv1.2": (.tlsv12, 2), "TLSv1.3": (.tlsv13, 3)]
-        var ranks: [Int] = []
-        for name in names {
-            guard let entry = known[name] else {
-                throw HTTPTLSError(setting: settingsPrefix + "enabled_protocols",
-                                   reason: "unknown protocol \"\(name)\"; expected some of TLSv1.2, TLSv1.3 (JSSE names)")
-            }
-            ranks.append(entry.1)
+    /// Maps `enabled_protocols` onto a NIOSSL version range; TLSv1.2 and TLSv1.3 when empty. The
+    /// plugin's default list also names TLSv1.1, which current JDKs and BoringSSL's defaults both
+    /// refuse, so it never takes effect there either.
+    func protocolRange(_ names: [String]) throws(HTTPTLSError) -> (TLSVersion, TLSVersion) {
+        do {
+            let range = try TLSProtocolVersion.range(of: names)
+            return (range.lowerBound.nioVersion, range.upperBound.nioVersion)
+        } catch {
+            throw HTTPTLSError(setting: settingsPrefix + "enabled_protocols", reason: error.message)
         }
-        let versions: [TLSVersion] = [.tlsv1, .tlsv11, .tlsv12, .tlsv13]
-        return (versions[ranks.min()!], versions[ranks.max()!])
     }
 
     private func load<T>(_ key: String, _ body: () throws -> T) throws(HTTPTLSError) -> T {
@@ -127,4 +121,8 @@ public struct HTTPTLSContextFactory: Sendable {
             throw HTTPTLSError(setting: settingsPrefix + key, reason: "\(error)")
         }
     }
+}
+
+extension TLSProtocolVersion {
+    var nioVersion: TLSVersion { [TLSVersion.tlsv1, .tlsv11, .tlsv12, .tlsv13][rawValue - TLSProtocolVersion.tls1.rawValue] }
 }
