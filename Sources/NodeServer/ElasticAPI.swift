@@ -1,0 +1,212 @@
+import JSONValue
+import SearchEngine
+import SecurityEngine
+
+/// The Elasticsearch-compatible endpoints (ES 7.10 paths and bodies) mapped onto `SearchEngine`.
+///
+/// Authorization happens before this is called (`RequestPipeline`); `_bulk` arrives parsed with
+/// its per-item rejections so that a denied item fails alone, as in the plugin.
+struct ElasticAPI: Sendable {
+    let engine: SearchEngine
+    let node: NodeIdentity
+
+    /// Dispatches one request; throws the Elasticsearch error to render.
+    func handle(_ request: ElasticRequest, bulk: (BulkRequest, [Int: ElasticsearchError])? = nil) throws(ElasticsearchError) -> NodeResponse {
+        let s = request.segments
+        let method = request.method
+        let read = method == "GET" || method == "HEAD"
+        let getOrPost = read || method == "POST"
+        switch (s.count, s.first ?? "") {
+        case (0, _) where read:
+            return .json(RootInfo.body(flavor: node.flavor, nodeName: node.nodeName, clusterName: node.clusterName,
+                                       clusterUUID: node.clusterUUID, overrideMainResponseVersion: node.overrideMainResponseVersion))
+        case (2, "_cluster") where s[1] == "health" && read:
+            return respond(engine.clusterHealth(clusterName: node.clusterName))
+        case (2, "_cat") where s[1] == "indices" && read, (3, "_cat") where s[1] == "indices" && read:
+            return try catIndices(s.count == 3 ? s[2] : "_all", request)
+        case (1, "_bulk") where method == "POST" || method == "PUT":
+            return try executeBulk(bulk, request, defaultIndex: nil)
+        case (1, "_search") where getOrPost:
+            return try search("_all", request)
+        case (1, "_count") where getOrPost:
+            return respond(try engine.count("_all", body: try optionalBody(request), parameters: request.parameters,
+                                            ignoreUnavailable: request.flag("ignore_unavailable")))
+        case (1, "_mget") where getOrPost:
+            return respond(try engine.multiGet(try MultiGetRequest.parse(try requiredBody(request), defaultIndex: nil, sourceFilter: sourceFilter(request))))
+        case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost:
+            return refresh(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
+        case (1, "_mapping") where method == "GET":
+            return respond(try engine.getMapping("_all"))
+        case (1, "_stats") where method == "GET", (2, _) where s[1] == "_stats" && method == "GET":
+            return try stats(s.count == 2 ? s[0] : "_all")
+        case (1, let index) where !index.hasPrefix("_"):
+            return try indexLevel(index, request)
+        case (2, let index) where !index.hasPrefix("_"):
+            return try indexEndpoint(index, s[1], request, bulk: bulk)
+        case (3, let index) where !index.hasPrefix("_"):
+            return try documentEndpoint(index, s[1], s[2], request)
+        default:
+            throw noHandler(request)
+        }
+    }
+
+    /// `PUT|DELETE|GET|HEAD /{index}`.
+    private func indexLevel(_ index: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        switch request.method {
+        case "PUT": return respond(try engine.createIndex(index, body: try optionalBody(request)))
+        case "DELETE": return respond(try engine.deleteIndex(index))
+        case "HEAD": return NodeResponse(status: engine.indexExists(index) ? 200 : 404, body: .empty)
+        case "GET": return respond(try engine.getIndex(index))
+        default: throw noHandler(request)
+        }
+    }
+
+    /// `/{index}/_search`, `_count`, `_mapping`, `_mget`, `_bulk`, `POST _doc`.
+    private func indexEndpoint(_ index: String, _ endpoint: String, _ request: ElasticRequest,
+                               bulk: (BulkRequest, [Int: ElasticsearchError])?) throws(ElasticsearchError) -> NodeResponse {
+        let getOrPost = request.method == "GET" || request.method == "POST"
+        switch (request.method, endpoint) {
+        case (_, "_search") where getOrPost:
+            return try search(index, request)
+        case (_, "_count") where getOrPost:
+            return respond(try engine.count(index, body: try optionalBody(request), parameters: request.parameters,
+                                            ignoreUnavailable: request.flag("ignore_unavailable")))
+        case ("GET", "_mapping"):
+            return respond(try engine.getMapping(index))
+        case ("PUT", "_mapping"), ("POST", "_mapping"):
+            return respond(try engine.putMapping(index, body: try requiredBody(request)))
+        case (_, "_mget") where getOrPost:
+            return respond(try engine.multiGet(try MultiGetRequest.parse(try requiredBody(request), defaultIndex: index, sourceFilter: sourceFilter(request))))
+        case ("POST", "_bulk"), ("PUT", "_bulk"):
+            return try executeBulk(bulk, request, defaultIndex: index)
+        case ("POST", "_doc"):
+            return respond(try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)))
+        default:
+            throw noHandler(request)
+        }
+    }
+
+    /// `/{index}/_doc/{id}`, `_create/{id}`, `_update/{id}`, `_source/{id}`.
+    private func documentEndpoint(_ index: String, _ endpoint: String, _ id: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        switch (request.method, endpoint) {
+        case ("PUT", "_doc"), ("POST", "_doc"):
+            let opType: OpType = request.parameters["op_type"] == "create" ? .create : .index
+            return respond(try engine.index(index, id: id, source: request.body, opType: opType, condition: try writeCondition(request)))
+        case ("PUT", "_create"), ("POST", "_create"):
+            return respond(try engine.index(index, id: id, source: request.body, opType: .create, condition: nil))
+        case ("POST", "_update"):
+            return respond(try engine.update(index, id: id, body: try requiredBody(request), condition: try writeCondition(request)))
+        case ("DELETE", "_doc"):
+            return respond(try engine.delete(index, id: id, condition: try writeCondition(request)))
+        case ("GET", "_doc"):
+            return respond(try engine.get(index, id: id, sourceFilter: sourceFilter(request)))
+        case ("HEAD", "_doc"), ("HEAD", "_source"):
+            return NodeResponse(status: engine.exists(index, id: id) ? 200 : 404, body: .empty)
+        case ("GET", "_source"):
+            let response = try engine.get(index, id: id, sourceFilter: sourceFilter(request))
+            guard response.status == 200, let source = response.body["_source"] else {
+                throw ElasticsearchError(status: 404, type: "resource_not_found_exception",
+                                         reason: "Document not found [\(index)]/[_doc]/[\(id)]")
+            }
+            return .json(source)
+        default:
+            throw noHandler(request)
+        }
+    }
+
+    private func search(_ expression: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        let searchRequest = try SearchRequest.parse(body: try optionalBody(request), parameters: request.parameters)
+        return respond(try engine.search(expression, searchRequest, ignoreUnavailable: request.flag("ignore_unavailable")))
+    }
+
+    private func executeBulk(_ prepared: (BulkRequest, [Int: ElasticsearchError])?, _ request: ElasticRequest,
+                             defaultIndex: String?) throws(ElasticsearchError) -> NodeResponse {
+        if let (bulk, rejections) = prepared {
+            return respond(try engine.bulk(bulk, rejections: rejections))
+        }
+        return respond(try engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex)))
+    }
+
+    /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`.
+    private func catIndices(_ expression: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        let rows = try engine.indexStats(expression).map { $0.catJSON }
+        let defaults = ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"]
+        let columns = request.parameters["h"].map { $0.split(separator: ",").map(String.init) } ?? defaults
+        if request.parameters["format"] == "json" {
+            return .json(.array(rows.map { row in .object(JSONObject(columns.map { ($0, row[$0] ?? .null) })) }))
+        }
+        let table = CatTable(columns: columns, rightAligned: ["pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"])
+        return NodeResponse(body: .text(table.render(rows.map { row in columns.map { row[$0]?.stringValue ?? "" } }, headers: request.flag("v"))))
+    }
+
+    private func refresh(_ indices: [String]) -> NodeResponse {
+        let shards = indices.compactMap { engine.metadata(of: $0)?.numberOfShards }.reduce(0, +)
+        return .json(["_shards": ["total": .int(Int64(shards)), "successful": .int(Int64(shards)), "failed": 0]])
+    }
+
+    /// `_stats` basics: document counts and store size per index and in total.
+    private func stats(_ expression: String) throws(ElasticsearchError) -> NodeResponse {
+        let stats = try engine.indexStats(expression)
+        func block(_ docs: Int, _ bytes: Int) -> JSON {
+            ["docs": ["count": .int(Int64(docs)), "deleted": 0], "store": ["size_in_bytes": .int(Int64(bytes)), "reserved_in_bytes": 0]]
+        }
+        let docs = stats.map(\.documentCount).reduce(0, +)
+        let bytes = stats.map(\.storeSize).reduce(0, +)
+        let shards = stats.map(\.primaries).reduce(0, +)
+        var indices = JSONObject()
+        for index in stats {
+            indices[index.index] = ["uuid": .string(index.uuid), "primaries": block(index.documentCount, index.storeSize),
+                                    "total": block(index.documentCount, index.storeSize)]
+        }
+        return .json(["_shards": ["total": .int(Int64(shards)), "successful": .int(Int64(shards)), "failed": 0],
+                      "_all": ["primaries": block(docs, bytes), "total": block(docs, bytes)],
+                      "indices": .object(indices)])
+    }
+
+    // MARK: - Helpers
+
+    private func respond(_ response: EngineResponse) -> NodeResponse {
+        NodeResponse(status: response.status, body: .json(response.body))
+    }
+
+    private func optionalBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON? {
+        if let source = request.parameters["source"], request.body.isEmpty {
+            return try SearchEngine.parseBody(Array(source.utf8))
+        }
+        return request.body.isEmpty ? nil : try SearchEngine.parseBody(request.body)
+    }
+
+    private func requiredBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON {
+        guard let body = try optionalBody(request) else { throw ElasticsearchError.parsing("request body is required") }
+        return body
+    }
+
+    private func sourceFilter(_ request: ElasticRequest) -> SourceFilter {
+        SourceFilter(source: request.parameters["_source"],
+                     includes: request.parameters["_source_includes"] ?? request.parameters["_source_include"],
+                     excludes: request.parameters["_source_excludes"] ?? request.parameters["_source_exclude"])
+    }
+
+    /// `if_seq_no` + `if_primary_term`, both or neither (Elasticsearch's validation message).
+    private func writeCondition(_ request: ElasticRequest) throws(ElasticsearchError) -> WriteCondition? {
+        let seqNo = request.parameters["if_seq_no"]
+        let term = request.parameters["if_primary_term"]
+        switch (seqNo, term) {
+        case (nil, nil): return nil
+        case (let seqNo?, let term?):
+            guard let seqNo = Int64(seqNo), let term = Int64(term) else {
+                throw .illegalArgument("Failed to parse if_seq_no [\(seqNo)] or if_primary_term [\(term)] as a number")
+            }
+            return WriteCondition(ifSeqNo: seqNo, ifPrimaryTerm: term)
+        default:
+            throw ElasticsearchError(status: 400, type: "action_request_validation_exception",
+                                     reason: "Validation Failed: 1: ifSeqNo is set, but primary term is [0];")
+        }
+    }
+
+    /// Elasticsearch's answer for a path or method it has no handler for.
+    func noHandler(_ request: ElasticRequest) -> ElasticsearchError {
+        ElasticsearchError(status: 400, type: "illegal_argument_exception",
+                           reason: "no handler found for uri [\(request.path)] and method [\(request.method)]")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The parts of an HTTP request the Elasticsearch-compatible endpoints look at: method, the
+/// percent-decoded path segments, the query parameters and the (already inflated) body.
+public struct ElasticRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var segments: [String]
+    public var parameters: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, rawPath: String, rawQuery: String?, body: [UInt8]) {
+        self.method = method
+        self.path = rawPath.removingPercentEncoding ?? rawPath
+        self.segments = rawPath.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        self.parameters = Self.decodeQuery(rawQuery)
+        self.body = body
+    }
+
+    /// `a=1&b&c=x%2Cy` → `["a": "1", "b": "", "c": "x,y"]`; `+` is a space, as Elasticsearch's
+    /// `RestUtils.decodeComponent` reads it. A repeated key keeps its last value.
+    static func decodeQuery(_ query: String?) -> [String: String] {
+        guard let query, !query.isEmpty else { return [:] }
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            parameters[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return parameters
+    }
+
+    /// A boolean parameter as Elasticsearch parses it: present without value or `true` is true.
+    public func flag(_ name: String) -> Bool {
+        guard let value = parameters[name] else { return false }
+        return value.isEmpty || value == "true"
+    }
+}
