@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cert-issuer", targets: ["CertIssuer"]),
+        .executable(name: "search-node", targets: ["SearchNodeCommand"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SecurityEngine", targets: ["SecurityEngine"]),
         .library(name: "SearchEngine", targets: ["SearchEngine"]),
@@ -27,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: pure libraries
@@ -62,7 +67,12 @@ let package = Package(
         .target(
             name: "NodeServer",
             dependencies: [
-                "JSONValue", "PKI",
+                "JSONValue", "PKI", "SecurityEngine", "SearchEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -83,6 +93,13 @@ let package = Package(
         ),
 
         // MARK: executables (argument parsing and wiring only)
+        .executableTarget(
+            name: "SearchNodeCommand",
+            dependencies: [
+                "NodeServer", "LabClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "CertIssuer",
             dependencies: [

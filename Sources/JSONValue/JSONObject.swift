@@ -18,6 +18,8 @@ public struct JSONObject: Sendable, Sequence {
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { entries.map(\.key) }
+    /// The first member in insertion order (a bulk item's only key, an aggregation's type).
+    public var first: Element? { entries.first }
 
     public subscript(key: String) -> JSON? {
         get { positions[key].map { entries[$0].value } }

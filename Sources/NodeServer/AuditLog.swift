@@ -30,6 +30,8 @@ public final class AuditLog: Sendable {
     private enum Entry: Sendable {
         case event(JSON, Date)
         case flush(CheckedContinuation<Void, Never>)
+        /// Written once a second by `AuditService` so that a quiet node does not sit on events.
+        case tick
     }
 
     public init(sink: Sink, engine: SearchEngine?, logger: Logger) {
@@ -62,9 +64,16 @@ public final class AuditLog: Sendable {
             case .flush(let waiter):
                 write(&pending)
                 waiter.resume()
+            case .tick:
+                write(&pending)
             }
         }
         write(&pending)
+    }
+
+    /// Asks the writer to write what it holds (see `Entry.tick`).
+    func tick() {
+        continuation.yield(.tick)
     }
 
     /// Ends the writer loop after the queued events are written.

@@ -1,6 +1,9 @@
 import NIOSSL
 import PKI
+import SecurityEngine
 import X509
+
+public typealias ClientAuthMode = NodeSettings.ClientAuthMode
 
 /// What the HTTPS layer is built from: the `...ssl.http.*` settings (reference §1.1) with paths
 /// already resolved against the node's config directory.

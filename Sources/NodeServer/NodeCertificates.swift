@@ -1,0 +1,119 @@
+import Foundation
+import JSONValue
+import NIOConcurrencyHelpers
+import SecurityEngine
+import X509
+
+/// The node's HTTPS certificates at run time: `api/ssl/certs`, `sslinfo`, and the hot reload of
+/// `api/ssl/{http|transport}/reloadcerts` (reference §1.9).
+///
+/// certlab has no transport layer; its node certificate stands for both, so the transport list
+/// of `api/ssl/certs` repeats the HTTP one and a transport reload reloads the same files.
+final class NodeCertificates: Sendable {
+    private let settings: HTTPTLSSettings
+    private let factory: HTTPTLSContextFactory
+    private let holder: TLSContextHolder
+    private let material: NIOLockedValueBox<HTTPTLSMaterial>
+    private let reloadEnabled: Bool
+
+    init(settings: HTTPTLSSettings, factory: HTTPTLSContextFactory, holder: TLSContextHolder, material: HTTPTLSMaterial, reloadEnabled: Bool) {
+        self.settings = settings
+        self.factory = factory
+        self.holder = holder
+        self.material = NIOLockedValueBox(material)
+        self.reloadEnabled = reloadEnabled
+    }
+
+    var current: HTTPTLSMaterial { material.withLockedValue { $0 } }
+
+    /// Answers the certificate endpoints; nil for every other security-plugin path.
+    func handle(_ request: ElasticRequest, user: User?, flavor: Flavor) -> NodeResponse? {
+        let segments = Array(request.segments.drop(while: { $0 != "_security" }).dropFirst())
+        switch (request.method, segments.count, segments.first) {
+        case ("GET", 3, "api") where segments[1] == "ssl" && segments[2] == "certs":
+            guard user?.isSuperAdmin == true else { return .json([:], status: 403) }
+            let list = JSON.array(current.chain.prefix(1).map(Self.describe))
+            return .json(["http_certificates_list": list, "transport_certificates_list": list])
+        case ("PUT", 4, "api") where segments[1] == "ssl" && segments[3] == "reloadcerts":
+            return reload(type: segments[2], user: user, flavor: flavor, path: request.path)
+        default:
+            return nil
+        }
+    }
+
+    private func reload(type: String, user: User?, flavor: Flavor, path: String) -> NodeResponse {
+        guard reloadEnabled else {
+            return .json(["status": "BAD_REQUEST",
+                          "message": .string("no handler found for uri [\(path)] and method [PUT]. In order to use SSL reload functionality set \(flavor.settingsPrefix)ssl_cert_reload_enabled to true")],
+                         status: 400)
+        }
+        guard user?.isSuperAdmin == true else { return .json([:], status: 403) }
+        guard type == "http" || type == "transport" else {
+            let prefix = flavor.restPrefix
+            return .json(["message": .string("invalid uri path, please use \(prefix)/api/ssl/http/reload or \(prefix)/api/ssl/transport/reload")], status: 403)
+        }
+        do {
+            let (fresh, key) = try factory.loadMaterial(settings)
+            try Self.validate(new: fresh.chain, current: current.chain)
+            let context = try factory.makeContext(settings, material: fresh, key: key)
+            holder.replace(with: context)
+            material.withLockedValue { $0 = fresh }
+            return .json(["message": .string("updated \(type) certs")])
+        } catch let error as HTTPTLSError {
+            return .json(["error": .string("ElasticsearchSecurityException[\(error.description)]")], status: 500)
+        } catch {
+            return .json(["error": .string("ElasticsearchSecurityException[Error while initializing http SSL layer from PEM: java.lang.Exception: \(error)]")], status: 500)
+        }
+    }
+
+    /// The plugin's `validateNewCerts`: every new certificate must outlive the earliest expiry
+    /// of the current ones, and the issuer/subject/SAN triples must be the same set.
+    static func validate(new: [Certificate], current: [Certificate]) throws(HTTPTLSError) {
+        let earliest = current.map(\.notValidAfter).min() ?? .distantPast
+        guard new.allSatisfy({ $0.notValidAfter > earliest }) else {
+            throw HTTPTLSError(setting: "reloadcerts", reason: "java.lang.Exception: New certificates should not expire before the current ones.")
+        }
+        func triples(_ certificates: [Certificate]) -> [String] {
+            certificates.map { "\($0.issuerPrincipal)/\($0.principal)/\(sanText($0))" }.sorted()
+        }
+        guard triples(new) == triples(current) else {
+            throw HTTPTLSError(setting: "reloadcerts", reason: "java.lang.Exception: New Certs do not have valid Issuer DN, Subject DN or SAN.")
+        }
+    }
+
+    /// One entry of `http_certificates_list`.
+    static func describe(_ certificate: Certificate) -> JSON {
+        ["issuer_dn": .string(certificate.issuerPrincipal), "subject_dn": .string(certificate.principal),
+         "san": .string(sanText(certificate)),
+         "not_before": .string(instant(certificate.notValidBefore)), "not_after": .string(instant(certificate.notValidAfter))]
+    }
+
+    /// Java's `getSubjectAlternativeNames().toString()`: `[[2, host], [7, 127.0.0.1], [8, 1.2.3]]`.
+    static func sanText(_ certificate: Certificate) -> String {
+        guard let names = try? certificate.extensions.subjectAlternativeNames else { return "null" }
+        let entries = names.compactMap { name -> String? in
+            switch name {
+            case .dnsName(let host): return "[2, \(host)]"
+            case .ipAddress(let bytes): return "[7, \(ipText(bytes.bytes))]"
+            case .registeredID(let oid): return "[8, \(oid)]"
+            case .rfc822Name(let mail): return "[1, \(mail)]"
+            case .uniformResourceIdentifier(let uri): return "[6, \(uri)]"
+            default: return nil
+            }
+        }
+        return "[" + entries.joined(separator: ", ") + "]"
+    }
+
+    private static func ipText(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        let groups = stride(from: bytes.startIndex, to: bytes.endIndex, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":")
+    }
+
+    /// `Instant.toString()`: ISO-8601 in UTC with seconds.
+    private static func instant(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import JSONValue
+import NIOCore
+import NIOPosix
+import SearchEngine
+import SecurityEngine
+
+/// One REST request from TLS principal to response (ARCHITECTURE.md "Data flow of one request"):
+/// route → action names → authenticate → authorize → `SearchEngine` → response + audit event.
+///
+/// Order follows the plugin's REST filter (reference §2.3, §1.5): unknown routes are answered
+/// without authentication, as Elasticsearch answers them before any handler (and so before the
+/// security wrapper) runs; a revoked client certificate is refused before authentication;
+/// forbidden `_opendistro_security_*` headers are refused first of all by `authenticate`.
+struct RequestPipeline: Sendable {
+    let security: SecurityService
+    let securityAPI: SecurityRestAPI
+    let elastic: ElasticAPI
+    let audit: AuditRecorder
+    let metrics: NodeMetrics
+    let revocation: RevocationChecker?
+    let certificates: NodeCertificates?
+
+    struct Incoming: Sendable {
+        var request: ElasticRequest
+        var headers: [(name: String, value: String)]
+        var identity: PeerIdentity
+        var remoteAddress: String
+        var remotePort: Int
+
+        var facts: AuditRecorder.RequestFacts {
+            AuditRecorder.RequestFacts(method: request.method, path: request.path, parameters: request.parameters,
+                                       headers: Dictionary(grouping: headers, by: \.name).map { ($0.key, $0.value.map(\.value)) }
+                                           .sorted { $0.0 < $1.0 },
+                                       body: request.body, remoteAddress: remoteAddress)
+        }
+    }
+
+    func process(_ incoming: Incoming) async -> NodeResponse {
+        let request = incoming.request
+        guard let action = RestActionTable.lookup(method: request.method, path: request.path) ?? nodeRoute(request) else {
+            return render(elastic.noHandler(request))
+        }
+        if let certificate = incoming.identity.certificate, let revocation, revocation.isRevoked(certificate) {
+            audit.record(.sslException, incoming.facts, user: incoming.identity.principal)
+            metrics.authenticationFailed(reason: "revoked")
+            return revokedResponse()
+        }
+        var user: User?
+        if !security.skipsAuthentication(method: request.method, path: request.path) {
+            switch await authenticate(incoming) {
+            case .authenticated(let authenticated):
+                user = authenticated
+                audit.record(.authenticated, incoming.facts, user: authenticated.name, isAdmin: authenticated.isSuperAdmin)
+            case .rejected(let response, let category, let attempted):
+                audit.record(category, incoming.facts, user: attempted)
+                metrics.authenticationFailed(reason: response.status == 503 ? "not_initialized" : response.status == 403 ? "bad_headers" : "unauthenticated")
+                return NodeResponse(security: response)
+            }
+        }
+        if case .securityPlugin = action.check {
+            return await securityEndpoint(incoming, user: user)
+        }
+        guard let user else { return render(elastic.noHandler(request)) }
+        return await authorizedElastic(incoming, action: action, user: user)
+    }
+
+    /// Routes the node serves itself, outside the plugin's table (`/_prometheus/metrics`).
+    private func nodeRoute(_ request: ElasticRequest) -> RestAction? {
+        if request.method == "GET", request.segments == ["_prometheus", "metrics"] {
+            return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
+        }
+        if request.method == "GET", request.segments == ["_stats"] || (request.segments.count == 2 && request.segments[1] == "_stats") {
+            return RestAction(actions: ["indices:monitor/stats"], indices: request.segments.count == 2 ? [request.segments[0]] : ["_all"])
+        }
+        if request.method == "GET", request.segments == ["_mapping"] {
+            return RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"])
+        }
+        return nil
+    }
+
+    /// Basic credentials cost a bcrypt verification (~230 ms at cost 12) when not cached, which
+    /// must not run on the cooperative pool or an event loop: such requests authenticate on the
+    /// blocking thread pool; certificate-only requests stay inline.
+    private func authenticate(_ incoming: Incoming) async -> AuthenticationOutcome {
+        let request = AuthenticationRequest(method: incoming.request.method, path: incoming.request.path,
+                                            principal: incoming.identity.principal,
+                                            peerCertificateCount: incoming.identity.certificate == nil ? 0 : 1,
+                                            headers: incoming.headers, remoteAddress: incoming.remoteAddress,
+                                            queryParameters: incoming.request.parameters)
+        guard incoming.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+            return security.authenticate(request)
+        }
+        let security = self.security
+        return (try? await NIOThreadPool.singleton.runIfActive { security.authenticate(request) })
+            ?? .rejected(.text(500, "authentication could not run"), audit: .failedLogin, attemptedUser: "<NONE>")
+    }
+
+    private func securityEndpoint(_ incoming: Incoming, user: User?) async -> NodeResponse {
+        let request = incoming.request
+        if let response = certificates?.handle(request, user: user, flavor: security.flavor) {
+            return response
+        }
+        let apiRequest = SecurityAPIRequest(
+            method: request.method, path: request.path, queryParameters: request.parameters,
+            body: request.body.isEmpty ? nil : request.body,
+            contentType: incoming.headers.first { $0.name.lowercased() == "content-type" }?.value,
+            isTLS: true, principal: incoming.identity.principal,
+            peerCertificateCount: incoming.identity.certificate == nil ? 0 : 1,
+            remoteAddressWithPort: "\(incoming.remoteAddress):\(incoming.remotePort)")
+        let securityAPI = self.securityAPI
+        let response = (try? await NIOThreadPool.singleton.runIfActive { securityAPI.handle(apiRequest, user: user) })
+            ?? .text(500, "security API could not run")
+        if response.status == 403 {
+            audit.record(.missingPrivileges, incoming.facts, user: user?.name, isAdmin: user?.isSuperAdmin)
+        }
+        return NodeResponse(security: response)
+    }
+
+    /// Checks the route's actions (reference §5) and runs the request.
+    private func authorizedElastic(_ incoming: Incoming, action: RestAction, user: User) async -> NodeResponse {
+        let request = incoming.request
+        let existing = elastic.engine.indexNames
+        var prepared: (BulkRequest, [Int: ElasticsearchError])?
+        do {
+            switch action.check {
+            case .actions, .securityPlugin:
+                for name in action.actions {
+                    let decision = security.authorize(user, action: name, indices: action.indices, existingIndices: existing)
+                    if let denied = denied(decision, incoming, user: user, privilege: name, indices: action.indices) { return denied }
+                }
+            case .singleDocumentWrite(let operation):
+                for name in action.actions {
+                    let decision = security.authorize(user, action: name, indices: action.indices, existingIndices: existing)
+                    if let denied = denied(decision, incoming, user: user, privilege: name, indices: action.indices) { return denied }
+                }
+                let bulk = security.authorizeBulk(user, items: action.indices.map { SecurityEngine.BulkItem(operation, index: $0) })
+                if let denied = denied(bulk.request, incoming, user: user, privilege: "indices:data/write/bulk", indices: action.indices) { return denied }
+                for item in bulk.items {
+                    if let denied = denied(item, incoming, user: user, privilege: "indices:data/write/bulk[s]", indices: action.indices) { return denied }
+                }
+            case .bulk:
+                let defaultIndex = request.segments.count == 2 ? request.segments[0] : nil
+                let bulk = try BulkRequest.parse(request.body, defaultIndex: defaultIndex)
+                let items = bulk.items.map { SecurityEngine.BulkItem(SecurityEngine.BulkItem.Operation(rawValue: $0.action.rawValue)!, index: $0.index) }
+                let decisions = security.authorizeBulk(user, items: items)
+                if let denied = denied(decisions.request, incoming, user: user, privilege: "indices:data/write/bulk", indices: bulk.indices) { return denied }
+                var rejections: [Int: ElasticsearchError] = [:]
+                for (position, decision) in decisions.items.enumerated() {
+                    guard let response = decision.response else { continue }
+                    rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
+                    audit.record(.missingPrivileges, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin,
+                                 privilege: items[position].action, indices: [items[position].index])
+                }
+                prepared = (bulk, rejections)
+            }
+        } catch {
+            return render(error)
+        }
+        audit.record(.grantedPrivileges, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin,
+                     privilege: action.actions.first, indices: action.indices)
+        if request.segments == ["_prometheus", "metrics"] {
+            return NodeResponse(body: .bytes(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        }
+        let elastic = self.elastic
+        let bulk = prepared
+        do {
+            let response = try await NIOThreadPool.singleton.runIfActive { () throws(ElasticsearchError) -> NodeResponse in
+                try elastic.handle(request, bulk: bulk)
+            }
+            if let bulk, case .json(let body) = response.body { recordBulkMetrics(body, count: bulk.0.items.count) }
+            return response
+        } catch let error as ElasticsearchError {
+            return render(error)
+        } catch {
+            return render(ElasticsearchError(status: 500, type: "exception", reason: "\(error)"))
+        }
+    }
+
+    private func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {
+        guard let response = decision.response else { return nil }
+        audit.record(.missingPrivileges, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin, privilege: privilege, indices: indices)
+        metrics.authenticationFailed(reason: "forbidden")
+        return NodeResponse(security: response)
+    }
+
+    private func recordBulkMetrics(_ body: JSON, count: Int) {
+        guard let items = body["items"]?.arrayValue else { return }
+        var results: [String: Int] = [:]
+        for item in items {
+            let result = item.objectValue?.first?.value["result"]?.stringValue ?? "failed"
+            results[result, default: 0] += 1
+        }
+        for (result, number) in results { metrics.bulkItems(number, result: result) }
+    }
+
+    /// The reason text inside a security response body (the 403 JSON of reference §7).
+    static func reason(of response: SecurityResponse) -> String {
+        (try? JSON(parsing: response.body))?["error"]?["reason"]?.stringValue ?? response.bodyText
+    }
+
+    /// A client certificate on the CRL (reference §1.5): 403 with the exception as the body,
+    /// as Elasticsearch renders a non-Elasticsearch exception (class name in snake case) for
+    /// Open Distro, and OpenSearch 2.x's `{"error":{"status":"error","reason":...}}`.
+    private func revokedResponse() -> NodeResponse {
+        let reason = "Unable to validate certificate (CRL)"
+        switch security.flavor {
+        case .openDistro:
+            let cause: JSON = ["type": "s_s_l_peer_unverified_exception", "reason": .string(reason)]
+            return .json(["error": ["root_cause": [cause], "type": "s_s_l_peer_unverified_exception", "reason": .string(reason)],
+                          "status": 403], status: 403)
+        case .openSearch:
+            return .json(["error": ["status": "error", "reason": .string(reason)]], status: 403)
+        }
+    }
+
+    private func render(_ error: any Error) -> NodeResponse {
+        let error = error as? ElasticsearchError ?? ElasticsearchError(status: 500, type: "exception", reason: "\(error)")
+        return .json(error.body, status: error.status)
+    }
+}
+
+extension NodeResponse {
+    init(security response: SecurityResponse) {
+        self.init(status: response.status, body: .bytes(response.body, contentType: response.contentType),
+                  headers: response.headers.map { ($0.key, $0.value) })
+    }
+}

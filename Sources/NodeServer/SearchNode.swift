@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import SearchEngine
+import SecurityEngine
+import ServiceLifecycle
+
+/// The secured search node: HTTPS with client-certificate authentication in front of the
+/// security plugin's model (`SecurityEngine`) and an Elasticsearch-compatible store
+/// (`SearchEngine`). `search-node` builds one from its configuration and runs it.
+public final class SearchNode: Sendable {
+    public let configuration: NodeConfiguration
+    public let engine: SearchEngine
+    public let security: SecurityService
+    let securityAPI: SecurityRestAPI
+    let auditLog: AuditLog
+    let metrics = NodeMetrics()
+    let identities = PeerIdentityCache()
+    let tls: (holder: TLSContextHolder, certificates: NodeCertificates)?
+    let pipeline: RequestPipeline
+    let logger: Logger
+
+    /// Opens the data path and loads certificates and security configuration. Every failure
+    /// names the setting or file at fault; nothing is served until all of it loaded.
+    public init(configuration: NodeConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let settings = configuration.settings
+        let data = configuration.dataPath
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        engine = try SearchEngine(dataPath: data.appendingPathComponent("indices").path)
+        let store = try SQLiteSecurityConfigStore(path: data.appendingPathComponent("security.sqlite").path)
+        security = SecurityService(settings: settings)
+        securityAPI = SecurityRestAPI(service: security, store: store)
+        let bootstrap = try configuration.securityConfigDirectory.flatMap { directory in
+            try store.load() == nil ? SecurityConfiguration(directory: directory, flavor: settings.flavor) : nil
+        }
+        try securityAPI.start(bootstrap: bootstrap)
+
+        var revocation: RevocationChecker?
+        if let tlsSettings = try configuration.httpTLSSettings() {
+            let factory = HTTPTLSContextFactory(settingsPrefix: settings.flavor.settingsPrefix + "ssl.http.")
+            let (material, key) = try factory.loadMaterial(tlsSettings)
+            let holder = TLSContextHolder(try factory.makeContext(tlsSettings, material: material, key: key))
+            tls = (holder, NodeCertificates(settings: tlsSettings, factory: factory, holder: holder, material: material,
+                                            reloadEnabled: settings.sslCertReloadEnabled))
+            if settings.crlValidate {
+                guard let path = settings.crlFilePath else {
+                    throw HTTPTLSError(setting: settings.flavor.settingsPrefix + "ssl.http.crl.file_path",
+                                       reason: "must be set when ssl.http.crl.validate is true")
+                }
+                revocation = try RevocationChecker(path: configuration.resolve(path), trustedCAs: material.trustedCAs, logger: logger)
+            }
+        } else {
+            tls = nil
+        }
+
+        let identity = NodeIdentity(flavor: settings.flavor, nodeName: settings.nodeName, clusterName: settings.clusterName,
+                                    clusterUUID: try Self.persistentIdentifier(data.appendingPathComponent("cluster_uuid")),
+                                    overrideMainResponseVersion: configuration.overrideMainResponseVersion)
+        auditLog = AuditLog(sink: Self.auditSink(settings.auditType, data: data), engine: engine, logger: logger)
+        let recorder = AuditRecorder(log: auditLog, security: security, node: identity,
+                                     nodeID: try Self.persistentIdentifier(data.appendingPathComponent("node_id")),
+                                     hostAddress: settings.networkHost, hostName: ProcessInfo.processInfo.hostName)
+        pipeline = RequestPipeline(security: security, securityAPI: securityAPI, elastic: ElasticAPI(engine: engine, node: identity),
+                                   audit: recorder, metrics: metrics, revocation: revocation, certificates: tls?.certificates)
+    }
+
+    /// Serves until cancelled or SIGTERM/SIGINT: stops accepting, lets in-flight requests
+    /// finish, writes the queued audit events, then returns.
+    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let settings = configuration.settings
+        let responder = NodeResponder(pipeline: pipeline, identities: identities, maxContentLength: configuration.maxContentLength)
+        let http = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        let server: HTTPServerBuilder = tls.map { .reloadableTLS($0.holder, configuration: http) } ?? .http1(configuration: http)
+        let app = Application(responder: responder, server: server,
+                              configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),
+                                                   serverName: nil),
+                              services: [AuditService(log: auditLog)],
+                              onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                              logger: logger)
+        try await app.runService()
+    }
+
+    static func auditSink(_ type: String?, data: URL) -> AuditLog.Sink {
+        switch type {
+        case "internal_elasticsearch", "internal_opensearch": return .internalIndex
+        case "log4j": return .file(data.appendingPathComponent("audit.log").path)
+        case "debug": return .debug
+        default: return .none
+        }
+    }
+
+    /// A random identifier kept in `file`, created on first start (cluster UUID, node ID).
+    static func persistentIdentifier(_ file: URL) throws -> String {
+        if let existing = try? String(contentsOf: file, encoding: .utf8), !existing.isEmpty {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        let identifier = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try identifier.write(to: file, atomically: true, encoding: .utf8)
+        return identifier
+    }
+}
+
+/// Runs the audit writer beside the server and drains it on shutdown.
+struct AuditService: Service {
+    let log: AuditLog
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await log.run() }
+                group.addTask {
+                    while !Task.isCancelled, (try? await Task.sleep(for: .seconds(1))) != nil { log.tick() }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            log.finish()
+        }
+    }
+}
