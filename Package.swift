@@ -108,12 +108,15 @@ let package = Package(
             ]
         ),
 
+        // MARK: benchmarks (make bench)
+        .executableTarget(name: "bench-pki", dependencies: ["PKI"], path: "bench/pki"),
+
         // MARK: tests
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine"]),
-        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer"]),
+        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine"]),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SearchEngine
 import SecurityEngine
@@ -21,6 +22,7 @@ public final class SearchNode: Sendable {
     let tls: (holder: TLSContextHolder, certificates: NodeCertificates)?
     let pipeline: RequestPipeline
     let logger: Logger
+    private let serviceGroup = NIOLockedValueBox<ServiceGroup?>(nil)
 
     /// Opens the data path and loads certificates and security configuration. Every failure
     /// names the setting or file at fault; nothing is served until all of it loaded.
@@ -68,7 +70,7 @@ public final class SearchNode: Sendable {
                                    audit: recorder, metrics: metrics, revocation: revocation, certificates: tls?.certificates)
     }
 
-    /// Serves until cancelled or SIGTERM/SIGINT: stops accepting, lets in-flight requests
+    /// Serves until `shutdown()` or SIGTERM/SIGINT: stops accepting, lets in-flight requests
     /// finish, writes the queued audit events, then returns.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let settings = configuration.settings
@@ -78,10 +80,17 @@ public final class SearchNode: Sendable {
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),
                                                    serverName: nil),
-                              services: [AuditService(log: auditLog)],
                               onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                               logger: logger)
-        try await app.runService()
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: AuditService(log: auditLog))],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        serviceGroup.withLockedValue { $0 = group }
+        try await group.run()
+    }
+
+    /// Starts the same graceful shutdown as SIGTERM.
+    public func shutdown() async {
+        await serviceGroup.withLockedValue { $0 }?.triggerGracefulShutdown()
     }
 
     static func auditSink(_ type: String?, data: URL) -> AuditLog.Sink {

@@ -69,7 +69,8 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// The empty string is the empty name, as for `LdapName`.
     /// - Throws: ``DistinguishedNameError`` naming the position and the problem.
     public init(parsing string: String) throws {
-        self.rdns = try LdapNameParser(string).parse()
+        var parser = LdapNameParser(string)
+        self.rdns = try parser.parse()
     }
 
     /// The security plugin's principal rendering (reference §1.6): bare commas between RDNs,

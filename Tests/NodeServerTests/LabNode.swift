@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import NodeServer
+import PKI
+import SecurityEngine
+
+/// A real `SearchNode` for end-to-end tests: the repository's own `config/` (node.yml and
+/// security/), certificates issued from `config/certs.yml` into a temporary folder, bound to a
+/// free port on 127.0.0.1 and served in-process until `stop()`.
+///
+/// Besides the plan's certificates the folder holds `expired` (valid two years ago),
+/// `revoked` (on crl.pem) and `stranger` (signed by an unrelated CA) clients.
+final class LabNode: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let node: SearchNode
+    private(set) var port = 0
+    private var task: Task<Void, any Error>?
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Issues the certificates, configures and starts the node. `adjust` may change the
+    /// settings (client auth mode, flavor-independent knobs) before the node is built.
+    static func start(adjust: (inout NodeConfiguration) -> Void = { _ in }) async throws -> LabNode {
+        let directory = try TemporaryDirectory()
+        let config = directory.url.appendingPathComponent("config")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("config"), to: config)
+        let certs = try CertificateDirectory(path: directory.path("certs"), create: true)
+        _ = try CertificateIssuance.initialize(plan: CertificatePlan.load(path: config.appendingPathComponent("certs.yml").path), directory: certs)
+        let client = { (cn: String) in
+            CertificateRequest(subject: try DistinguishedName(parsing: "CN=\(cn),OU=lab,O=certlab"), profile: .client)
+        }
+        _ = try CertificateIssuance.issue(client("expired"), name: "expired", directory: certs, now: Date().addingTimeInterval(-900 * 86_400))
+        _ = try CertificateIssuance.issue(client("revoked"), name: "revoked", directory: certs)
+        try CertificateIssuance.revoke(name: "revoked", serial: nil, reason: .keyCompromise, directory: certs)
+        let other = try CertificateDirectory(path: directory.path("other"), create: true)
+        let strangerPlan = try CertificatePlan.parse("""
+            ca: {dn: "CN=unrelated CA,O=elsewhere"}
+            clients: [{name: stranger, dn: "CN=stranger,O=elsewhere"}]
+            """, source: "stranger-plan.yml")
+        _ = try CertificateIssuance.initialize(plan: strangerPlan, directory: other)
+        for file in ["stranger.pem", "stranger-key.pem"] {
+            try FileManager.default.copyItem(atPath: other.filePath(file), toPath: certs.filePath(file))
+        }
+
+        var configuration = try NodeConfiguration(configFile: config.appendingPathComponent("node.yml"),
+                                                  securityConfigDirectory: config.appendingPathComponent("security"),
+                                                  dataPath: directory.path("data"))
+        configuration.settings.httpPort = 0
+        adjust(&configuration)
+        var logger = Logger(label: "lab-node")
+        logger.logLevel = .warning
+        let lab = LabNode(directory: directory, node: try SearchNode(configuration: configuration, logger: logger))
+        try await lab.run()
+        return lab
+    }
+
+    /// Runs `body` against a fresh node and stops the node afterwards, also when `body` throws.
+    static func with(adjust: (inout NodeConfiguration) -> Void = { _ in }, _ body: (LabNode) async throws -> Void) async throws {
+        let lab = try await start(adjust: adjust)
+        do {
+            try await body(lab)
+        } catch {
+            await lab.stop()
+            throw error
+        }
+        await lab.stop()
+    }
+
+    private init(directory: TemporaryDirectory, node: SearchNode) {
+        self.directory = directory
+        self.node = node
+    }
+
+    private func run() async throws {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let node = self.node
+        task = Task { try await node.run { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw CancellationError() }
+        port = bound
+    }
+
+    /// Graceful shutdown, as SIGTERM does it; waits until the node has stopped.
+    func stop() async {
+        await node.shutdown()
+        _ = try? await task?.value
+    }
+
+    var url: String { "https://localhost:\(port)" }
+    func cert(_ name: String) -> String { directory.path("certs/\(name).pem") }
+    func key(_ name: String) -> String { directory.path("certs/\(name)-key.pem") }
+
+    /// curl against the node as `client` (nil: no certificate); returns exit status, HTTP status and body.
+    func curl(_ method: String = "GET", _ path: String, as client: String? = nil, basic: String? = nil,
+              body: String? = nil, contentType: String = "application/json") throws -> (exit: Int32, status: Int, body: String) {
+        var arguments = ["-sS", "-X", method, "--cacert", cert("root-ca"), "-w", "\n%{http_code}"]
+        if let client { arguments += ["--cert", cert(client), "--key", key(client)] }
+        if let basic { arguments += ["-u", basic] }
+        if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", body] }
+        let result = try NodeServerTests.run("curl", arguments + [url + path])
+        guard result.status == 0, let newline = result.output.lastIndex(of: "\n") else { return (result.status, 0, result.output) }
+        return (0, Int(result.output[result.output.index(after: newline)...]) ?? 0, String(result.output[..<newline]))
+    }
+}

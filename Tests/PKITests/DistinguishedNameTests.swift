@@ -1,0 +1,92 @@
+import PKI
+import Testing
+
+/// `LdapName` parsing, rendering and equality (reference §1.6, §1.7).
+struct DistinguishedNameTests {
+    let demo = "CN=kirk,OU=client,O=client,L=test,C=de"
+
+    @Test func demoAdminDNFromTheShippedExampleEqualsThePrincipal() throws {
+        // elasticsearch.yml.example writes it with odd case and a blank; LdapName equality still matches.
+        #expect(try DistinguishedName(parsing: "CN=kirk,OU=client,O=client,l=tEst, C=De") == DistinguishedName(parsing: demo))
+        #expect(try DistinguishedName(parsing: " cn = kirk ; ou=CLIENT,o=client , L=TEST,c=DE ") == DistinguishedName(parsing: demo))
+    }
+
+    @Test func rdnOrderMatters() throws {
+        #expect(try DistinguishedName(parsing: "C=de,L=test,O=client,OU=client,CN=kirk") != DistinguishedName(parsing: demo))
+    }
+
+    @Test func orderInsideAMultiValuedRDNDoesNotMatterAndRendersSorted() throws {
+        let a = try DistinguishedName(parsing: "OU=ops+CN=bob,O=lab")
+        let b = try DistinguishedName(parsing: "CN=bob+OU=ops,O=lab")
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+        #expect(a.description == "CN=bob+OU=ops,O=lab")
+        #expect(a.rdns.map(\.count) == [2, 1])
+    }
+
+    @Test func escapingFormsAreNormalised() throws {
+        let forms = [#"O=My\, Test"#, #"O="My, Test""#, #"O=My\2C Test"#, #"o=my\2c test"#]
+        let names = try forms.map(DistinguishedName.init(parsing:))
+        #expect(Set(names).count == 1)
+        #expect(names[1].description == #"O=My\, Test"#)
+        #expect(names[1].rdns[0][0].value == "My, Test")
+    }
+
+    @Test func renderingEscapesLikeJavaxNamingRdn() throws {
+        let name = DistinguishedName(rdns: [
+            [.init(type: "CN", value: ##"a,b+c"d\e<f>g;h=i#j"##)], [.init(type: "O", value: " padded ")], [.init(type: "OU", value: "#lead")],
+        ])
+        #expect(name.description == ##"CN=a\,b\+c\"d\\e\<f\>g\;h\=i\#j,O=\ padded\ ,OU=\#lead"##)
+        #expect(try DistinguishedName(parsing: name.description) == name)
+    }
+
+    @Test func utf8HexEscapesDecodeAndNonASCIIRendersRaw() throws {
+        let name = try DistinguishedName(parsing: #"CN=J\C3\BCrgen,O=M\C3\BCller GmbH"#)
+        #expect(name.description == "CN=Jürgen,O=Müller GmbH")
+        #expect(try DistinguishedName(parsing: "cn=jürgen,o=MÜLLER gmbh") == name)
+    }
+
+    @Test func binaryValuesStayBinaryAndPrintLowerCase() throws {
+        let name = try DistinguishedName(parsing: "OID.1.2.3.4=#0C06637573746F6D,CN=x")
+        #expect(name.description == "OID.1.2.3.4=#0c06637573746f6d,CN=x")
+        #expect(name != (try DistinguishedName(parsing: "OID.1.2.3.4=custom,CN=x")))
+    }
+
+    @Test func valuesOfAnAttributeInStringOrder() throws {
+        let name = try DistinguishedName(parsing: "CN=first,OU=b,ou=a,O=x,CN=second")
+        #expect(name.values(of: "cn") == ["first", "second"])
+        #expect(name.values(of: "OU") == ["b", "a"])
+        #expect(name.values(of: "L") == [])
+    }
+
+    @Test func quotesInsideAnUnquotedValueAreLiteralAsInTheJDK() throws {
+        #expect(try DistinguishedName(parsing: #"CN=a"b"c"#).rdns[0][0].value == #"a"b"c"#)
+        #expect(try DistinguishedName(parsing: #"CN=a"b"c"#).description == #"CN=a\"b\"c"#)
+    }
+
+    @Test func emptyStringIsTheEmptyName() throws {
+        #expect(try DistinguishedName(parsing: "").rdns.isEmpty)
+        #expect(try DistinguishedName(parsing: "").description == "")
+    }
+
+    @Test(arguments: [
+        ("CN", 3, "expected '=' after attribute type \"CN\""),
+        ("CN=a,", 6, "expected an attribute type (letters, digits, '.', '-') but found the end of the string"),
+        ("=x", 1, "expected an attribute type (letters, digits, '.', '-') but found '='"),
+        (#"CN="open"#, 4, "quoted value is not closed by '\"'"),
+        (#"CN=abc\"#, 7, "a backslash at the end of the string escapes nothing"),
+        ("CN=#abc", 4, "binary value must be '#' followed by pairs of hex digits"),
+        (#"CN=a\zb"#, 4, "'\\' must be followed by a special character or two hex digits"),
+        (#"CN="a"b"#, 7, "expected ',' between RDNs but found 'b'"),
+    ])
+    func malformedNamesNameThePositionAndProblem(input: String, position: Int, reason: String) {
+        #expect(throws: DistinguishedNameError(input: input, position: position, reason: reason)) {
+            try DistinguishedName(parsing: input)
+        }
+    }
+
+    @Test func errorDescriptionQuotesTheInput() {
+        let error = DistinguishedNameError(input: "CN", position: 3, reason: "expected '=' after attribute type \"CN\"")
+        #expect(error.description == #"invalid distinguished name "CN" at position 3: expected '=' after attribute type "CN""#)
+    }
+}
