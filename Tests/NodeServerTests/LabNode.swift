@@ -92,12 +92,12 @@ final class LabNode: @unchecked Sendable {
 
     /// curl against the node as `client` (nil: no certificate); returns exit status, HTTP status and body.
     func curl(_ method: String = "GET", _ path: String, as client: String? = nil, basic: String? = nil,
-              body: String? = nil, contentType: String = "application/json") throws -> (exit: Int32, status: Int, body: String) {
+              body: String? = nil, contentType: String = "application/json") async throws -> (exit: Int32, status: Int, body: String) {
         var arguments = ["-sS", "-X", method, "--cacert", cert("root-ca"), "-w", "\n%{http_code}"]
         if let client { arguments += ["--cert", cert(client), "--key", key(client)] }
         if let basic { arguments += ["-u", basic] }
         if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", body] }
-        let result = try NodeServerTests.run("curl", arguments + [url + path])
+        let result = try await NodeServerTests.run("curl", arguments + [url + path])
         guard result.status == 0, let newline = result.output.lastIndex(of: "\n") else { return (result.status, 0, result.output) }
         return (0, Int(result.output[result.output.index(after: newline)...]) ?? 0, String(result.output[..<newline]))
     }

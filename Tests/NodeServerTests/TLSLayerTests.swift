@@ -34,18 +34,18 @@ import Testing
         }
     }
 
-    func curl(_ port: Int, client: String?) throws -> (status: Int32, output: String) {
+    func curl(_ port: Int, client: String?) async throws -> (status: Int32, output: String) {
         let certs = try Self.certificates.get()
         var arguments = ["-sS", "--cacert", certs.path("root-ca.pem"), "https://localhost:\(port)/principal"]
         if let client { arguments += ["--cert", certs.path("\(client).pem"), "--key", certs.path("\(client)-key.pem")] }
-        return try run("curl", arguments)
+        return try await run("curl", arguments)
     }
 
     @Test func optionalModeAcceptsNoCertificateAndReadsThePrincipal() async throws {
         try await withServer(mode: .optional) { port in
-            #expect(try curl(port, client: nil).output == "<none>")
-            #expect(try curl(port, client: "client1").output == "CN=CLIENT1,OU=client,O=client,L=test,C=de")
-            let stranger = try curl(port, client: "stranger")
+            #expect(try await curl(port, client: nil).output == "<none>")
+            #expect(try await curl(port, client: "client1").output == "CN=CLIENT1,OU=client,O=client,L=test,C=de")
+            let stranger = try await curl(port, client: "stranger")
             #expect(stranger.status == 56 || stranger.status == 35)
             #expect(stranger.output.contains("unknown ca"))
         }
@@ -53,16 +53,16 @@ import Testing
 
     @Test func requireModeFailsTheHandshakeWithoutCertificate() async throws {
         try await withServer(mode: .require) { port in
-            let anonymous = try curl(port, client: nil)
+            let anonymous = try await curl(port, client: nil)
             #expect(anonymous.status != 0)
             #expect(anonymous.output.contains("certificate required"))
-            #expect(try curl(port, client: "client1").output == "CN=CLIENT1,OU=client,O=client,L=test,C=de")
+            #expect(try await curl(port, client: "client1").output == "CN=CLIENT1,OU=client,O=client,L=test,C=de")
         }
     }
 
     @Test func noneModeNeverAsks() async throws {
         try await withServer(mode: .none) { port in
-            let result = try curl(port, client: "client1")
+            let result = try await curl(port, client: "client1")
             #expect(result.output == "<none>")
         }
     }

@@ -1,8 +1,22 @@
 import Foundation
 
 /// Runs a command line tool and returns its exit status and combined output.
+///
+/// The wait happens on a Dispatch thread, never on the cooperative pool: that pool has one
+/// thread per core (two here), and the in-process node under test needs them to answer the very
+/// request the tool is waiting for.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory) })
+        }
+    }
+}
+
+/// `run` for synchronous set-up code that serves no requests meanwhile.
+@discardableResult
+func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     // Through env, so `python3` is the one on PATH (where CI's pip installed requests).
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
@@ -38,7 +52,7 @@ struct OpenSSLLabCertificates: Sendable {
         directory = try TemporaryDirectory()
         let dir = directory.url
         func openssl(_ arguments: String) throws {
-            let result = try run("openssl", arguments.split(separator: " ").map(String.init), in: dir)
+            let result = try runBlocking("openssl", arguments.split(separator: " ").map(String.init), in: dir)
             guard result.status == 0 else { throw NSError(domain: "openssl", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments): \(result.output)"]) }
         }
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n".write(to: dir.appendingPathComponent("node.ext"), atomically: true, encoding: .utf8)

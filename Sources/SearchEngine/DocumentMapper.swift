@@ -1,0 +1,186 @@
+import GRDB
+import JSONValue
+
+/// What one document contributes to the search structures: words per FTS5 column and typed
+/// values per field (the rows of `vals`).
+struct AnalyzedDocument {
+    var texts: [Int: String] = [:]
+    var values: [(field: Int64, value: DatabaseValue)] = []
+}
+
+/// Walks a `_source` against the index mapping, adding dynamic mappings for new fields and
+/// converting values to what storage indexes (ES's `DocumentMapper`/`DocumentParser`).
+///
+/// Dynamic rules are Elasticsearch 7.10's defaults (issue 3): strings → `text` + `keyword`
+/// sub-field (or `date` when the string is an ISO date), integers → `long`, fractions → `float`,
+/// booleans → `boolean`, objects → `properties`; `dynamic: false` skips, `strict` refuses.
+struct DocumentMapper {
+    var metadata: IndexMetadata
+    let id: String
+    /// Registers a new leaf field (and its multi-fields) in storage and returns the updated metadata.
+    let register: (IndexMetadata, String, FieldMapping) throws -> IndexMetadata
+    private(set) var mappingChanged = false
+    private(set) var document = AnalyzedDocument()
+
+    init(metadata: IndexMetadata, id: String, register: @escaping (IndexMetadata, String, FieldMapping) throws -> IndexMetadata) {
+        self.metadata = metadata
+        self.id = id
+        self.register = register
+    }
+
+    mutating func analyze(_ source: JSON) throws {
+        guard let object = source.objectValue else {
+            throw ElasticsearchError.mapperParsing("failed to parse", causedBy: ["type": "not_x_content_exception",
+                "reason": "Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes"])
+        }
+        try walkObject(object, prefix: "")
+    }
+
+    private mutating func walkObject(_ object: JSONObject, prefix: String) throws {
+        for (key, value) in object {
+            guard !key.isEmpty else {
+                throw ElasticsearchError.mapperParsing("failed to parse", causedBy: ["type": "illegal_argument_exception",
+                    "reason": "field name cannot be an empty string"])
+            }
+            try walk(value, path: prefix + key)
+        }
+    }
+
+    private mutating func walk(_ value: JSON, path: String) throws {
+        switch value {
+        case .null: return
+        case .array(let items):
+            for item in items { try walk(item, path: path) }
+            return
+        case .object(let object):
+            if metadata.objectPaths.contains(path) {
+                try walkObject(object, prefix: path + ".")
+            } else if let field = metadata.fields[path] {
+                throw failure(path: path, type: field.type, preview: value, cause: ["type": "illegal_state_exception",
+                    "reason": .string("Can't get text on a START_OBJECT at 1:1")])
+            } else if try allowDynamic(path) {
+                metadata = try register(metadata, path, FieldMapping(type: .object))
+                mappingChanged = true
+                try walkObject(object, prefix: path + ".")
+            }
+            return
+        default:
+            break
+        }
+        // One dictionary lookup per leaf on the common path (field already mapped).
+        let field: FieldInfo
+        if let known = metadata.fields[path] {
+            field = known
+        } else {
+            guard try allowDynamic(path) else { return }
+            metadata = try register(metadata, path, Self.dynamicMapping(for: value))
+            mappingChanged = true
+            guard let added = metadata.fields[path] else { return }
+            field = added
+        }
+        try index(value, field: field)
+        if field.type == .text || field.type == .keyword {
+            for subpath in field.multiFields {
+                if let subfield = metadata.fields[subpath] { try index(value, field: subfield) }
+            }
+        }
+    }
+
+    private func allowDynamic(_ path: String) throws -> Bool {
+        switch metadata.mapping.dynamic {
+        case .true: return true
+        case .false: return false
+        case .strict:
+            let parts = path.split(separator: ".")
+            let within = parts.count > 1 ? String(parts[parts.count - 2]) : "_doc"
+            throw ElasticsearchError(status: 400, type: "strict_dynamic_mapping_exception",
+                reason: "mapping set to strict, dynamic introduction of [\(parts.last!)] within [\(within)] is not allowed")
+        }
+    }
+
+    static func dynamicMapping(for value: JSON) -> FieldMapping {
+        switch value {
+        case .string(let text):
+            if text.count >= 10, DateMath.parseISO(text) != nil { return FieldMapping(type: .date) }
+            return .dynamicString
+        case .int: return FieldMapping(type: .long)
+        case .double: return FieldMapping(type: .float)
+        case .bool: return FieldMapping(type: .boolean)
+        default: return .dynamicString
+        }
+    }
+
+    private mutating func index(_ value: JSON, field: FieldInfo) throws {
+        let text: String? = switch value {
+        case .string(let string): string
+        case .int(let number): String(number)
+        case .double(let number): JSON.javaDoubleText(number)
+        case .bool(let flag): flag ? "true" : "false"
+        default: nil
+        }
+        switch field.type {
+        case .text:
+            guard let text, let column = field.column else { return }
+            if let existing = document.texts[column] {
+                document.texts[column] = existing + "\n" + text
+            } else {
+                document.texts[column] = text
+            }
+        case .keyword:
+            guard let text else { return }
+            // `ignore_above` counts characters; bytes bound them, so most values skip the O(n) count.
+            if let limit = field.ignoreAbove, text.utf8.count > limit, text.count > limit { return }
+            document.values.append((field.id, text.databaseValue))
+        case .long, .integer, .short, .byte:
+            let number: Int64? = switch value {
+            case .int(let number): number
+            case .double(let number) where number.isFinite: Int64(exactly: number.rounded(.towardZero))
+            case .string(let string): Int64(string) ?? Double(string).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
+            default: nil
+            }
+            guard let number else {
+                throw failure(path: field.path, type: field.type, preview: value,
+                              cause: ["type": "number_format_exception", "reason": .string("For input string: \"\(text ?? value.serialized())\"")])
+            }
+            document.values.append((field.id, number.databaseValue))
+        case .float, .double:
+            var number: Double? = value.doubleValue ?? value.stringValue.flatMap(Double.init)
+            if field.type == .float, let exact = number { number = Double(Float(exact)) }
+            guard let number, number.isFinite else {
+                throw failure(path: field.path, type: field.type, preview: value,
+                              cause: ["type": "number_format_exception", "reason": .string("For input string: \"\(text ?? value.serialized())\"")])
+            }
+            document.values.append((field.id, number.databaseValue))
+        case .date:
+            let millis: Int64? = switch value {
+            case .int(let number): number
+            case .string(let string): DateMath.parseDateValue(string)
+            default: nil
+            }
+            guard let millis else {
+                throw failure(path: field.path, type: field.type, preview: value, cause: ["type": "illegal_argument_exception",
+                    "reason": .string("failed to parse date field [\(text ?? value.serialized())] with format [strict_date_optional_time||epoch_millis]")])
+            }
+            document.values.append((field.id, millis.databaseValue))
+        case .boolean:
+            let flag: Bool? = switch value {
+            case .bool(let flag): flag
+            case .string("true"): true
+            case .string("false"), .string(""): false
+            default: nil
+            }
+            guard let flag else {
+                throw failure(path: field.path, type: field.type, preview: value, cause: ["type": "illegal_argument_exception",
+                    "reason": .string("Failed to parse value [\(text ?? value.serialized())] as only [true] or [false] are allowed.")])
+            }
+            document.values.append((field.id, (flag ? 1 : 0).databaseValue))
+        case .object:
+            return
+        }
+    }
+
+    private func failure(path: String, type: FieldType, preview: JSON, cause: JSONObject) -> ElasticsearchError {
+        let shown = preview.stringValue ?? preview.serialized()
+        return .mapperParsing("failed to parse field [\(path)] of type [\(type.rawValue)] in document with id '\(id)'. Preview of field's value: '\(shown)'", causedBy: cause)
+    }
+}

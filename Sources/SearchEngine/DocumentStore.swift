@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import JSONValue
+
+/// A stored document's bookkeeping (and `_source` when asked for).
+struct StoredDocument {
+    var rowid: Int64
+    var version: Int64
+    var seqNo: Int64
+    var source: [UInt8]
+}
+
+/// Row-level storage of documents: `docs`, their `fts` row and their `vals` rows, always
+/// changed together inside the caller's transaction.
+enum DocumentStore {
+    static func lookup(_ db: Database, index: Int64, id: String, withSource: Bool) throws -> StoredDocument? {
+        let sql = withSource
+            ? "SELECT rowid, version, seq_no, source FROM docs WHERE index_id = ? AND doc_id = ?"
+            : "SELECT rowid, version, seq_no FROM docs WHERE index_id = ? AND doc_id = ?"
+        let statement = try db.cachedStatement(sql: sql)
+        guard let row = try Row.fetchOne(statement, arguments: [index, id]) else { return nil }
+        let source: [UInt8] = withSource ? [UInt8](row[3] as Data) : []
+        return StoredDocument(rowid: row[0], version: row[1], seqNo: row[2], source: source)
+    }
+
+    /// Inserts (at `newRowid`) or replaces a document and its search rows. `existing` must
+    /// carry its source when replacing (its `vals` rows are derived from it).
+    static func put(_ db: Database, index: IndexMetadata, id: String, version: Int64, seqNo: Int64, newRowid: Int64,
+                    source: [UInt8], analyzed: AnalyzedDocument, replacing existing: StoredDocument?) throws {
+        let rowid: Int64
+        if let existing {
+            rowid = existing.rowid
+            try removeSearchRows(db, index, existing)
+            let update = try RawStatement(db, "UPDATE docs SET version = ?, seq_no = ?, source = ? WHERE rowid = ?")
+            update.bind(1, version)
+            update.bind(2, seqNo)
+            update.bind(3, source)
+            update.bind(4, rowid)
+            try update.run()
+        } else {
+            rowid = newRowid
+            let insert = try RawStatement(db, "INSERT INTO docs(rowid, index_id, doc_id, version, seq_no, source) VALUES (?, ?, ?, ?, ?, ?)")
+            insert.bind(1, rowid)
+            insert.bind(2, index.id)
+            insert.bind(3, id)
+            insert.bind(4, version)
+            insert.bind(5, seqNo)
+            insert.bind(6, source)
+            try insert.run()
+        }
+        if !analyzed.texts.isEmpty {
+            let columns = analyzed.texts.keys.sorted()
+            let sql = "INSERT INTO fts(rowid, \(columns.map { "c\($0)" }.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+            let fts = try RawStatement(db, sql)
+            fts.bind(1, rowid)
+            for (position, column) in columns.enumerated() { fts.bind(Int32(position + 2), analyzed.texts[column]!) }
+            try fts.run()
+        }
+        if !analyzed.values.isEmpty {
+            let insert = try RawStatement(db, "INSERT OR IGNORE INTO vals(field, v, doc) VALUES (?, ?, ?)")
+            for (field, value) in analyzed.values {
+                insert.bind(1, field)
+                insert.bind(2, value)
+                insert.bind(3, rowid)
+                try insert.run()
+            }
+        }
+    }
+
+    /// Deletes a document (whose `source` was read) and its search rows.
+    static func remove(_ db: Database, _ index: IndexMetadata, _ document: StoredDocument) throws {
+        try removeSearchRows(db, index, document)
+        try db.cachedStatement(sql: "DELETE FROM docs WHERE rowid = ?").execute(arguments: [document.rowid])
+    }
+
+    /// The FTS row goes by rowid; the `vals` rows are re-derived from the stored source with the
+    /// current mapping (fields are never removed or retyped, so this covers every stored row) and
+    /// deleted by primary key. Should the source not map any more, the field ranges are scanned.
+    private static func removeSearchRows(_ db: Database, _ index: IndexMetadata, _ document: StoredDocument) throws {
+        try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [document.rowid])
+        var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
+        let delete = try db.cachedStatement(sql: "DELETE FROM vals WHERE field = ? AND v = ? AND doc = ?")
+        if let source = try? JSON(parsing: document.source), (try? mapper.analyze(source)) != nil {
+            for (field, value) in mapper.document.values {
+                try delete.execute(arguments: [field, value, document.rowid])
+            }
+        } else {
+            let ids = index.fields.values.map { String($0.id) }.joined(separator: ", ")
+            try db.execute(sql: "DELETE FROM vals WHERE field IN (\(ids)) AND doc = ?", arguments: [document.rowid])
+        }
+    }
+}

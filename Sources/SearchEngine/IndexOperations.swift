@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+import JSONValue
+
+/// Create/delete/get index and get/put mapping (ES "indices" APIs), plus the storage steps they
+/// share with auto-creation on first write.
+extension SearchEngine {
+    /// `PUT /{index}` with optional `{"settings":{...},"mappings":{...},"aliases":{}}`.
+    public func createIndex(_ name: String, body: JSON?) throws(ElasticsearchError) -> EngineResponse {
+        try IndexName.validate(name)
+        var shards = 1, replicas = 1
+        var mapping = Mapping()
+        if let body, !body.isNull {
+            guard let object = body.objectValue else { throw .parsing("Failed to derive xcontent") }
+            for (key, value) in object {
+                switch key {
+                case "settings":
+                    (shards, replicas) = try Self.parseSettings(value, shards: shards, replicas: replicas)
+                case "mappings":
+                    mapping = try Mapping(parsing: value)
+                case "aliases":
+                    guard value.objectValue?.isEmpty ?? false else { throw .illegalArgument("aliases are not supported by this node") }
+                default:
+                    throw ElasticsearchError(status: 400, type: "parse_exception", reason: "unknown key [\(key)] for create index")
+                }
+            }
+        }
+        let finalShards = shards, finalReplicas = replicas, finalMapping = mapping
+        try write { db, catalog in
+            if let existing = catalog[name] { throw ElasticsearchError.indexAlreadyExists(name, uuid: existing.uuid) }
+            try Self.createIndexRow(db, &catalog, name: name, shards: finalShards, replicas: finalReplicas, mapping: finalMapping)
+        }
+        return EngineResponse(body: ["acknowledged": true, "shards_acknowledged": true, "index": .string(name)])
+    }
+
+    /// Reads `number_of_shards`/`number_of_replicas` from flat (`index.number_of_replicas`) or
+    /// nested (`{"index":{...}}`) settings; values may be numbers or strings, as in ES.
+    static func parseSettings(_ json: JSON, shards: Int, replicas: Int) throws(ElasticsearchError) -> (Int, Int) {
+        guard let object = json.objectValue else { throw .illegalArgument("settings must be an object") }
+        var result = (shards, replicas)
+        for (key, value) in object {
+            let name = key.hasPrefix("index.") ? String(key.dropFirst(6)) : key
+            if name == "index", value.objectValue != nil {
+                result = try parseSettings(value, shards: result.0, replicas: result.1)
+                continue
+            }
+            let number = value.intValue ?? value.stringValue.flatMap { Int64($0) }
+            switch name {
+            case "number_of_shards":
+                guard let number, number >= 1 else { throw .illegalArgument("Failed to parse value [\(value)] for setting [index.number_of_shards] must be >= 1") }
+                result.0 = Int(number)
+            case "number_of_replicas":
+                guard let number, number >= 0 else { throw .illegalArgument("Failed to parse value [\(value)] for setting [index.number_of_replicas] must be >= 0") }
+                result.1 = Int(number)
+            default:
+                continue
+            }
+        }
+        return result
+    }
+
+    static func createIndexRow(_ db: Database, _ catalog: inout [String: IndexMetadata], name: String,
+                               shards: Int = 1, replicas: Int = 1, mapping: Mapping = Mapping()) throws {
+        let uuid = randomIdentifier(length: 22)
+        let created = Int64(Date().timeIntervalSince1970 * 1000)
+        try db.execute(sql: "INSERT INTO indices(name, uuid, created, shards, replicas, mapping) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [name, uuid, created, shards, replicas, mapping.json.serialized()])
+        var metadata = IndexMetadata(id: db.lastInsertedRowID, name: name, uuid: uuid, creationDate: created,
+                                     numberOfShards: shards, numberOfReplicas: replicas, mapping: Mapping(),
+                                     fields: [:], nextSeqNo: 0, nextRowid: 0)
+        metadata.nextRowid = metadata.rowidRange.lowerBound + 1
+        for (path, field) in mapping.leafFields {
+            metadata = try registerField(db, metadata, path: path, field: field)
+        }
+        metadata.mapping = mapping
+        metadata.linkMultiFields()
+        catalog[name] = metadata
+    }
+
+    /// Stores a new leaf field (and its multi-fields) of `metadata`, giving text fields an FTS5
+    /// column, and adds it to the mapping. Without a database the field gets a provisional
+    /// (negative) id: a dry run that validates a document before anything is written.
+    static func registerField(_ db: Database?, _ metadata: IndexMetadata, path: String, field: FieldMapping) throws -> IndexMetadata {
+        var metadata = metadata
+        if field.type == .object {
+            metadata.mapping.add(path: path.split(separator: ".").map(String.init), field: FieldMapping(type: .object))
+            metadata.objectPaths.insert(path)
+            return metadata
+        }
+        var used = metadata.usedColumns
+        func insert(_ path: String, _ field: FieldMapping) throws {
+            guard metadata.fields[path] == nil else { return }
+            var column: Int?
+            if field.type == .text {
+                guard let free = (0..<IndexMetadata.textFieldLimit).first(where: { !used.contains($0) }) else {
+                    throw ElasticsearchError.illegalArgument("Limit of total text fields [\(IndexMetadata.textFieldLimit)] in index [\(metadata.name)] has been exceeded")
+                }
+                column = free
+                used.insert(free)
+            }
+            var id = -Int64(metadata.fields.count + 1)
+            if let db {
+                try db.execute(sql: "INSERT INTO fields(index_id, path, type, fts_column, ignore_above) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [metadata.id, path, field.type.rawValue, column, field.ignoreAbove])
+                id = db.lastInsertedRowID
+            }
+            metadata.fields[path] = FieldInfo(id: id, path: path, type: field.type, column: column, ignoreAbove: field.ignoreAbove)
+        }
+        try insert(path, field)
+        for (name, subfield) in field.fields { try insert(path + "." + name, subfield) }
+        if metadata.mapping.leafFields.first(where: { $0.path == path }) == nil {
+            metadata.mapping.add(path: path.split(separator: ".").map(String.init), field: field)
+        }
+        metadata.linkMultiFields()
+        return metadata
+    }
+
+    /// The index a write goes to, created with defaults when missing (ES `action.auto_create_index`).
+    static func indexForWrite(_ db: Database, _ catalog: inout [String: IndexMetadata], _ name: String) throws -> IndexMetadata {
+        if let existing = catalog[name] { return existing }
+        try IndexName.validate(name)
+        try createIndexRow(db, &catalog, name: name)
+        return catalog[name]!
+    }
+
+    /// `DELETE /{index}`: names, comma lists, wildcards or `_all`.
+    public func deleteIndex(_ expression: String) throws(ElasticsearchError) -> EngineResponse {
+        let names = try resolveIndices(expression)
+        try write { db, catalog in
+            for name in names {
+                guard let index = catalog.removeValue(forKey: name) else { continue }
+                let range: StatementArguments = [index.rowidRange.lowerBound, index.rowidRange.upperBound]
+                try db.execute(sql: "DELETE FROM fts WHERE rowid BETWEEN ? AND ?", arguments: range)
+                try db.execute(sql: "DELETE FROM vals WHERE field IN (SELECT id FROM fields WHERE index_id = ?)", arguments: [index.id])
+                try db.execute(sql: "DELETE FROM docs WHERE rowid BETWEEN ? AND ?", arguments: range)
+                try db.execute(sql: "DELETE FROM fields WHERE index_id = ?", arguments: [index.id])
+                try db.execute(sql: "DELETE FROM indices WHERE id = ?", arguments: [index.id])
+            }
+        }
+        return EngineResponse(body: ["acknowledged": true])
+    }
+
+    /// `HEAD /{index}`: 200 when every named index exists (wildcards: at least one match).
+    public func indexExists(_ expression: String) -> Bool {
+        guard let names = try? resolveIndices(expression) else { return false }
+        return !names.isEmpty
+    }
+
+    /// `GET /{index}`: aliases, mappings and settings of each resolved index.
+    public func getIndex(_ expression: String) throws(ElasticsearchError) -> EngineResponse {
+        let catalog = catalog.snapshot
+        let body = JSONObject(try resolveIndices(expression).compactMap { name -> (String, JSON)? in
+            guard let index = catalog[name] else { return nil }
+            return (name, ["aliases": [:], "mappings": index.mapping.json, "settings": index.settingsJSON])
+        })
+        return EngineResponse(body: .object(body))
+    }
+
+    /// `GET /{index}/_mapping`.
+    public func getMapping(_ expression: String) throws(ElasticsearchError) -> EngineResponse {
+        let catalog = catalog.snapshot
+        let body = JSONObject(try resolveIndices(expression).compactMap { name -> (String, JSON)? in
+            catalog[name].map { (name, ["mappings": $0.mapping.json]) }
+        })
+        return EngineResponse(body: .object(body))
+    }
+
+    /// `PUT /{index}/_mapping` with `{"properties":{...}}`; a changed field type is refused.
+    public func putMapping(_ expression: String, body: JSON) throws(ElasticsearchError) -> EngineResponse {
+        let incoming = try Mapping(parsing: body)
+        let names = try resolveIndices(expression)
+        try write { db, catalog in
+            for name in names {
+                guard var index = catalog[name] else { continue }
+                var merged = index.mapping
+                try merged.merge(incoming)
+                for (path, field) in incoming.leafFields where index.fields[path] == nil {
+                    index = try Self.registerField(db, index, path: path, field: field)
+                }
+                index.mapping = merged
+                index.linkMultiFields()
+                catalog[name] = index
+            }
+        }
+        return EngineResponse(body: ["acknowledged": true])
+    }
+}

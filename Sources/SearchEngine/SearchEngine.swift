@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import JSONValue
+
+/// What a REST operation answers: the HTTP status and the JSON body Elasticsearch 7.10 sends.
+public struct EngineResponse: Sendable, Equatable {
+    public var status: Int
+    public var body: JSON
+
+    public init(status: Int = 200, body: JSON) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// An Elasticsearch-compatible single-node document store on one SQLite database.
+///
+/// One method per REST operation, taking the parsed path/query parameters and body and returning
+/// an `EngineResponse` or throwing an `ElasticsearchError` (render `error.body` with
+/// `error.status`). Operations that touch indices whose names a security layer must check first
+/// are split into a parse step (`BulkRequest`, `MultiGetRequest`, `SearchRequest`) and an
+/// execute step, and `resolveIndices` expands wildcards the same way execution will.
+///
+/// Concurrency: searches read a WAL snapshot concurrently; writes are serialized (one SQLite
+/// writer) and each write call is one transaction, so whatever it acknowledged is durable.
+public final class SearchEngine: Sendable {
+    let writer: any DatabaseWriter
+    let catalog: CatalogState
+    let autoIds = AutoIdGenerator()
+    private let writeLock = NSLock()
+
+    /// Opens (creating if needed) the node database under `dataPath`, or a private in-memory
+    /// database when `dataPath` is nil (tests).
+    public init(dataPath: String?) throws(ElasticsearchError) {
+        let writer = try SearchEngine.convert { try NodeStorage.open(dataPath: dataPath) }
+        self.writer = writer
+        self.catalog = CatalogState(try SearchEngine.convert { try writer.read(NodeStorage.loadCatalog) })
+    }
+
+    /// Names of all existing indices, sorted.
+    public var indexNames: [String] { catalog.snapshot.keys.sorted() }
+
+    /// Expands an index expression (`logs-*,movies`, `_all`) to existing index names, exactly as
+    /// search, count and delete will; throws `index_not_found_exception` for a missing concrete name.
+    public func resolveIndices(_ expression: String, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> [String] {
+        try IndexName.resolve(expression, existing: indexNames, ignoreUnavailable: ignoreUnavailable)
+    }
+
+    /// Metadata of an index, if it exists.
+    public func metadata(of index: String) -> IndexMetadata? { catalog.snapshot[index] }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one write transaction with a private copy of the catalog; the copy replaces
+    /// the shared catalog only after commit, and changed `_seq_no` counters and mappings are
+    /// persisted in the same transaction.
+    func write<T>(_ body: (Database, inout [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let before = catalog.snapshot
+        var working = before
+        let result = try SearchEngine.convert {
+            try writer.write { db in
+                let value = try body(db, &working)
+                for (name, index) in working {
+                    guard let old = before[name], old.id == index.id else { continue }
+                    if old.nextSeqNo != index.nextSeqNo {
+                        try db.execute(sql: "UPDATE indices SET next_seq_no = ? WHERE id = ?", arguments: [index.nextSeqNo, index.id])
+                    }
+                    if old.mapping != index.mapping {
+                        try db.execute(sql: "UPDATE indices SET mapping = ? WHERE id = ?", arguments: [index.mapping.json.serialized(), index.id])
+                    }
+                }
+                return value
+            }
+        }
+        catalog.snapshot = working
+        return result
+    }
+
+    func read<T>(_ body: (Database, [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
+        let snapshot = catalog.snapshot
+        return try SearchEngine.convert { try writer.read { db in try body(db, snapshot) } }
+    }
+
+    /// Maps storage failures to a 500 `exception` body; `ElasticsearchError`s pass through.
+    static func convert<T>(_ body: () throws -> T) throws(ElasticsearchError) -> T {
+        do {
+            return try body()
+        } catch let error as ElasticsearchError {
+            throw error
+        } catch {
+            throw ElasticsearchError(status: 500, type: "exception", reason: "storage failure: \(error)")
+        }
+    }
+
+    /// Parses a request body, turning a JSON syntax error into ES's `json_parse_exception`.
+    public static func parseBody(_ bytes: [UInt8]) throws(ElasticsearchError) -> JSON {
+        do {
+            return try JSON(parsing: bytes)
+        } catch {
+            throw .jsonParse(error)
+        }
+    }
+
+    static let urlSafeAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+    /// URL-safe base64 of random bits: 20 characters for document ids (ES auto ids), 22 for
+    /// uuids. Six bits per character from 64-bit draws (one `getrandom` per 10 characters, not
+    /// one per character: bulk indexing with auto ids calls this for every document).
+    static func randomIdentifier(length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var characters: [Character] = []
+        characters.reserveCapacity(length)
+        var bits: UInt64 = 0, available = 0
+        while characters.count < length {
+            if available < 6 { bits = generator.next(); available = 60 }
+            characters.append(urlSafeAlphabet[Int(bits & 63)])
+            bits >>= 6
+            available -= 6
+        }
+        return String(characters)
+    }
+}
+
+/// The shared, lock-protected catalog of index metadata.
+final class CatalogState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: [String: IndexMetadata]
+
+    init(_ value: [String: IndexMetadata]) { self.value = value }
+
+    var snapshot: [String: IndexMetadata] {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+import JSONValue
+
+/// One index of a search with its query compiled against that index's mapping.
+struct SearchTarget {
+    var index: IndexMetadata
+    var query: CompiledQuery
+
+    var condition: (sql: String, arguments: [DatabaseValue]) {
+        let (sql, arguments) = query.condition(index.rowidRange)
+        return ("(d.rowid BETWEEN \(index.rowidRange.lowerBound) AND \(index.rowidRange.upperBound) AND \(sql))", arguments)
+    }
+}
+
+/// A candidate hit: its rowid, score and sort values.
+struct Candidate {
+    var rowid: Int64
+    var score: Double
+    var sortValues: [DatabaseValue]
+}
+
+extension SearchEngine {
+    /// `GET|POST /{index}/_search` (index expression may be empty for all indices).
+    public func search(_ expression: String, _ request: SearchRequest, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
+        var body = try read { db, catalog in
+            let execution = try SearchExecution(db: db, targets: Self.targets(db, catalog, names, request.query), request: request)
+            return try execution.run()
+        }
+        body["took"] = .int(Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000))
+        var ordered: JSONObject = ["took": body["took"]!]
+        for (key, value) in body where key != "took" { ordered[key] = value }
+        return EngineResponse(body: .object(ordered))
+    }
+
+    /// `GET|POST /{index}/_count` with an optional `{"query":...}` body or `q=`.
+    public func count(_ expression: String, body: JSON?, parameters: [String: String] = [:], ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
+        var query = Query.matchAll(boost: 1)
+        if let object = body?.objectValue {
+            for (key, value) in object {
+                guard key == "query" else { throw .parsing("request does not support [\(key)]") }
+                query = try Query.parse(value)
+            }
+        }
+        if let text = parameters["q"] {
+            let op: Query.Operator = parameters["default_operator"]?.lowercased() == "and" ? .and : .or
+            var parser = QueryStringParser(text: text, defaultFields: parameters["df"].map { [$0] } ?? ["*"], defaultOperator: op, simple: false)
+            query = try parser.parse()
+        }
+        let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
+        let finalQuery = query
+        return try read { db, catalog in
+            let targets = try Self.targets(db, catalog, names, finalQuery)
+            let execution = SearchExecution(db: db, targets: targets, request: SearchRequest())
+            let count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM docs d WHERE \(execution.whereClause.sql)",
+                                           arguments: StatementArguments(execution.whereClause.arguments)) ?? 0
+            return EngineResponse(body: ["count": .int(count), "_shards": execution.shards])
+        }
+    }
+
+    static func targets(_ db: Database, _ catalog: [String: IndexMetadata], _ names: [String], _ query: Query) throws -> [SearchTarget] {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return try names.compactMap { name in
+            guard let index = catalog[name] else { return nil }
+            return SearchTarget(index: index, query: try QueryCompiler(index: index, now: now, db: db).compile(query))
+        }
+    }
+}
+
+/// Runs one search: matching, scoring, sorting, paging, hits and aggregations.
+struct SearchExecution {
+    let db: Database
+    let targets: [SearchTarget]
+    let request: SearchRequest
+    let whereClause: (sql: String, arguments: [DatabaseValue])
+
+    init(db: Database, targets: [SearchTarget], request: SearchRequest) {
+        self.db = db
+        self.targets = targets
+        self.request = request
+        let parts = targets.map(\.condition)
+        whereClause = parts.isEmpty ? ("0", []) : (parts.map(\.sql).joined(separator: " OR "), parts.flatMap(\.arguments))
+    }
+
+    var shards: JSON {
+        let total = Int64(targets.map(\.index.numberOfShards).reduce(0, +))
+        return ["total": .int(total), "successful": .int(total), "skipped": 0, "failed": 0]
+    }
+
+    func target(of rowid: Int64) -> SearchTarget? { targets.first { $0.index.rowidRange.contains(rowid) } }
+
+    func run() throws -> JSONObject {
+        let sortFields = request.sort.isEmpty ? [SortField(field: "_score", descending: true)] : request.sort
+        let keys = try sortFields.map { try sortKey($0) }
+        let scoresWanted = sortFields.contains { $0.field == "_score" } || request.trackScores
+        let constantScores = Set(targets.map { $0.query.hasVariableScore ? Double.nan : $0.query.constantScore })
+        let variable = constantScores.count > 1 || constantScores.contains { $0.isNaN }
+        let constant = constantScores.first ?? 1
+        let fieldSorted = keys.contains { if case .field = $0 { true } else { false } }
+        var page: [Candidate]
+        var total: Int
+        var maxScore: Double?
+        if (scoresWanted && variable) || fieldSorted {
+            var candidates = try matchedCandidates(scored: scoresWanted && variable, constant: constant, keyCount: keys.count)
+            try fillSortValues(&candidates, keys)
+            total = candidates.count
+            maxScore = scoresWanted ? candidates.map(\.score).max() : nil
+            page = Array(Self.top(candidates, request.from + request.size, sortFields).dropFirst(request.from))
+        } else {
+            page = try sqlPage(sortFields, score: constant)
+            total = try countMatches()
+            maxScore = scoresWanted && total > 0 ? constant : nil
+        }
+        var hits: JSONObject = [:]
+        switch request.trackTotalHits {
+        case .disabled: break
+        case .exact: hits["total"] = ["value": .int(Int64(total)), "relation": "eq"]
+        case .upTo(let limit):
+            hits["total"] = total > limit ? ["value": .int(Int64(limit)), "relation": "gte"] : ["value": .int(Int64(total)), "relation": "eq"]
+        }
+        hits["max_score"] = maxScore.map(Self.scoreJSON) ?? .null
+        hits["hits"] = .array(try renderHits(page, sortFields: sortFields, scored: scoresWanted))
+        var body: JSONObject = ["took": 0, "timed_out": false, "_shards": shards, "hits": .object(hits)]
+        if !request.aggregations.isEmpty {
+            let filter: AggregationFilter = targets.allSatisfy({ if case .all = $0.query { true } else { false } })
+                ? AggregationFilter()
+                : AggregationFilter(sql: "doc IN (SELECT d.rowid FROM docs d WHERE \(whereClause.sql))", arguments: whereClause.arguments)
+            body["aggregations"] = try AggregationExecution(db: db, targets: targets).run(request.aggregations, filter: filter)
+        }
+        return body
+    }
+
+    /// ES scores (and `float` sort values) are 32-bit floats; print them as Java prints a float (`0.2876821`).
+    static func scoreJSON(_ score: Double) -> JSON {
+        .double(Double(String(Float(score))) ?? score)
+    }
+
+    /// How one sort entry is evaluated: by score, by index order, or by a field's doc values.
+    enum SortKey {
+        case score, doc
+        /// The `fields` ids of the field in the target indices (nil: unmapped with `unmapped_type`).
+        case field(ids: String?, descending: Bool)
+    }
+
+    private func sortKey(_ sort: SortField) throws -> SortKey {
+        switch sort.field {
+        case "_score": return .score
+        case "_doc": return .doc
+        default:
+            let infos = targets.compactMap { $0.index.field(sort.field) }
+            guard let first = infos.first else {
+                if sort.unmappedType != nil || targets.isEmpty { return .field(ids: nil, descending: sort.descending) }
+                throw ElasticsearchError(status: 400, type: "query_shard_exception", reason: "No mapping found for [\(sort.field)] in order to sort on",
+                                         metadata: ElasticsearchError.indexMetadata(targets[0].index.name, uuid: targets[0].index.uuid))
+            }
+            if first.type == .text { throw ElasticsearchError.fielddata(sort.field) }
+            return .field(ids: infos.map { String($0.id) }.joined(separator: ", "), descending: sort.descending)
+        }
+    }
+
+    /// Sort values of every candidate: the smallest value for ascending, the largest for
+    /// descending sorts (ES's default `mode` for multi-valued fields).
+    private func fillSortValues(_ candidates: inout [Candidate], _ keys: [SortKey]) throws {
+        for (position, key) in keys.enumerated() {
+            guard case .field(let ids?, let descending) = key, !candidates.isEmpty else { continue }
+            var values: [Int64: DatabaseValue] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT doc, \(descending ? "max" : "min")(v) FROM vals WHERE field IN (\(ids)) AND doc IN (SELECT d.rowid FROM docs d WHERE \(whereClause.sql)) GROUP BY doc",
+                                           arguments: StatementArguments(whereClause.arguments))
+            while let row = try rows.next() { values[row[0]] = row[1] }
+            for index in candidates.indices {
+                candidates[index].sortValues[position] = values[candidates[index].rowid] ?? .null
+            }
+        }
+    }
+
+    private func countMatches() throws -> Int {
+        if case .disabled = request.trackTotalHits { return 0 }
+        var sql = "SELECT count(*) FROM docs d WHERE \(whereClause.sql)"
+        if case .upTo(let limit) = request.trackTotalHits {
+            sql = "SELECT count(*) FROM (SELECT 1 FROM docs d WHERE \(whereClause.sql) LIMIT \(limit + 1))"
+        }
+        return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(whereClause.arguments)) ?? 0
+    }
+
+    /// Sorting done by SQLite when every hit scores the same and only `_score`/`_doc` order them.
+    private func sqlPage(_ sortFields: [SortField], score: Double) throws -> [Candidate] {
+        let descending = sortFields.first { $0.field == "_doc" }?.descending ?? false
+        let sql = "SELECT d.rowid FROM docs d WHERE \(whereClause.sql) ORDER BY d.rowid \(descending ? "DESC" : "ASC") LIMIT \(request.size) OFFSET \(request.from)"
+        let empty = sortFields.map { _ in DatabaseValue.null }
+        return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(whereClause.arguments)).map {
+            Candidate(rowid: $0, score: score, sortValues: empty)
+        }
+    }
+
+    /// Every match, with its BM25-based score when `scored` (else the constant score).
+    private func matchedCandidates(scored: Bool, constant: Double, keyCount: Int) throws -> [Candidate] {
+        var result: [Candidate] = []
+        let empty = Array(repeating: DatabaseValue.null, count: keyCount)
+        for target in targets {
+            let scorer = Scorer(db: db, range: target.index.rowidRange)
+            if scored, case .fts(let expression, let boost) = target.query {
+                // Fast path for a lone text query: FTS5 yields matches and scores in one pass.
+                try scorer.forEachMatch(expression) { rowid, score in
+                    result.append(Candidate(rowid: rowid, score: score * boost, sortValues: empty))
+                }
+                continue
+            }
+            let (condition, arguments) = target.condition
+            let rows = try Int64.fetchCursor(db, sql: "SELECT d.rowid FROM docs d WHERE \(condition)", arguments: StatementArguments(arguments))
+            while let rowid = try rows.next() {
+                let score = scored ? try scorer.score(target.query, rowid, known: true) ?? 0 : constant
+                result.append(Candidate(rowid: rowid, score: score, sortValues: empty))
+            }
+        }
+        return result
+    }
+
+    /// The first `count` candidates in sort order, without sorting all of them when few are wanted
+    /// (a page of 10 out of 10,000 matches is a linear scan with a small sorted buffer).
+    static func top(_ candidates: [Candidate], _ count: Int, _ sortFields: [SortField]) -> [Candidate] {
+        if count == 0 { return [] }
+        if count * 8 >= candidates.count {
+            return Array(candidates.sorted { precedes($0, $1, sortFields) }.prefix(count))
+        }
+        var best: [Candidate] = []
+        best.reserveCapacity(count + 1)
+        for candidate in candidates {
+            if best.count == count, !precedes(candidate, best[count - 1], sortFields) { continue }
+            var low = 0, high = best.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(candidate, best[middle], sortFields) { high = middle } else { low = middle + 1 }
+            }
+            best.insert(candidate, at: low)
+            if best.count > count { best.removeLast() }
+        }
+        return best
+    }
+
+    /// ES ordering: each sort key in turn (missing values last unless `_first`), then index order.
+    static func precedes(_ a: Candidate, _ b: Candidate, _ sortFields: [SortField]) -> Bool {
+        for (position, sort) in sortFields.enumerated() {
+            if sort.field == "_score" {
+                if a.score != b.score { return sort.descending ? a.score > b.score : a.score < b.score }
+                continue
+            }
+            if sort.field == "_doc" {
+                if a.rowid != b.rowid { return sort.descending ? a.rowid > b.rowid : a.rowid < b.rowid }
+                continue
+            }
+            let left = a.sortValues[position], right = b.sortValues[position]
+            if left.isNull != right.isNull { return left.isNull == sort.missingFirst }
+            if left == right { continue }
+            let ascending = AggregationExecution.less(left, right)
+            return sort.descending ? !ascending : ascending
+        }
+        return a.rowid < b.rowid
+    }
+
+    private func renderHits(_ page: [Candidate], sortFields: [SortField], scored: Bool) throws -> [JSON] {
+        guard !page.isEmpty else { return [] }
+        let marks = page.map { String($0.rowid) }.joined(separator: ", ")
+        var rows: [Int64: Row] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT rowid, doc_id, version, seq_no, source FROM docs WHERE rowid IN (\(marks))") {
+            rows[row[0]] = row
+        }
+        return try page.compactMap { candidate -> JSON? in
+            guard let row = rows[candidate.rowid], let target = target(of: candidate.rowid) else { return nil }
+            var hit: JSONObject = ["_index": .string(target.index.name), "_type": "_doc", "_id": .string(row[1])]
+            if request.version { hit["_version"] = .int(row[2]) }
+            if request.seqNoPrimaryTerm {
+                hit["_seq_no"] = .int(row[3])
+                hit["_primary_term"] = 1
+            }
+            hit["_score"] = scored ? Self.scoreJSON(candidate.score) : .null
+            if request.source.fetch {
+                let bytes = [UInt8](row[4] as Data)
+                hit["_source"] = request.source.apply(try SearchEngine.parseSource(bytes))
+            }
+            if !request.sort.isEmpty {
+                hit["sort"] = .array(zip(sortFields, candidate.sortValues).map { sort, value in
+                    sortValueJSON(sort, value, candidate: candidate, target: target)
+                })
+            }
+            return .object(hit)
+        }
+    }
+
+    private func sortValueJSON(_ sort: SortField, _ value: DatabaseValue, candidate: Candidate, target: SearchTarget) -> JSON {
+        switch sort.field {
+        case "_score": return Self.scoreJSON(candidate.score)
+        case "_doc": return .int(candidate.rowid - target.index.rowidRange.lowerBound - 1)
+        default:
+            let type = target.index.field(sort.field)?.type ?? .keyword
+            if value.isNull {
+                if type.isNumeric || type == .date || type == .boolean {
+                    return .int(sort.descending != sort.missingFirst ? Int64.min : Int64.max)
+                }
+                return .null
+            }
+            // ES sorts `float` fields as 32-bit floats and prints them so (`4.4`, not 4.400000095367432).
+            if type == .float, let number = Double.fromDatabaseValue(value) { return Self.scoreJSON(number) }
+            return AggregationExecution.keyJSON(value, type: type)
+        }
+    }
+}
+
+extension ElasticsearchError {
+    /// Sorting or aggregating on a `text` field, refused as ES 7.10 refuses it.
+    static func fielddata(_ field: String) -> ElasticsearchError {
+        .illegalArgument("Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [\(field)] in order to load field data by uninverting the inverted index. Note that this can use significant memory.")
+    }
+}

@@ -1,0 +1,143 @@
+import JSONValue
+
+/// One `sort` entry: a field, `_score` or `_doc`, with order and missing-value placement.
+public struct SortField: Sendable, Equatable {
+    public var field: String
+    public var descending: Bool
+    public var missingFirst = false
+    public var unmappedType: String?
+}
+
+/// How `hits.total` is counted (`track_total_hits`: true, false or a threshold; default 10,000).
+public enum TrackTotalHits: Sendable, Equatable {
+    case exact, disabled, upTo(Int)
+}
+
+/// A parsed `_search` request: body keys and URL parameters (`q`, `from`, `size`, `sort`,
+/// `_source`, `track_total_hits`, `df`, `default_operator`). Parsing is separate from execution so
+/// the caller can authorize the target indices first.
+public struct SearchRequest: Sendable, Equatable {
+    public var query: Query = .matchAll(boost: 1)
+    public var from = 0
+    public var size = 10
+    public var sort: [SortField] = []
+    public var source = SourceFilter()
+    public var trackTotalHits: TrackTotalHits = .upTo(10_000)
+    public var aggregations: [Aggregation] = []
+    public var version = false
+    public var seqNoPrimaryTerm = false
+    public var trackScores = false
+
+    /// ES's `index.max_result_window`.
+    public static let maxResultWindow = 10_000
+
+    public init() {}
+
+    public static func parse(body: JSON?, parameters: [String: String] = [:]) throws(ElasticsearchError) -> SearchRequest {
+        var request = SearchRequest()
+        if let body, !body.isNull {
+            guard let object = body.objectValue else { throw .parsing("Expected [START_OBJECT] but found [\(body.tokenName)]") }
+            for (key, value) in object {
+                switch key {
+                case "query": request.query = try Query.parse(value)
+                case "from": request.from = try integer(value, key)
+                case "size": request.size = try integer(value, key)
+                case "sort": request.sort = try parseSort(value)
+                case "_source": request.source = try SourceFilter(parsing: value)
+                case "track_total_hits":
+                    if let flag = value.boolValue { request.trackTotalHits = flag ? .exact : .disabled }
+                    else { request.trackTotalHits = .upTo(try integer(value, key)) }
+                case "aggs", "aggregations": request.aggregations = try Aggregation.parseAll(value)
+                case "version": request.version = value.boolValue ?? false
+                case "seq_no_primary_term": request.seqNoPrimaryTerm = value.boolValue ?? false
+                case "track_scores": request.trackScores = value.boolValue ?? false
+                case "timeout", "stored_fields", "explain", "terminate_after":
+                    continue
+                default:
+                    throw .parsing("Unknown key for a \(value.tokenName) in [\(key)].")
+                }
+            }
+        }
+        try request.apply(parameters)
+        if request.from < 0 { throw .illegalArgument("[from] parameter cannot be negative") }
+        if request.size < 0 { throw .illegalArgument("[size] parameter cannot be negative, found [\(request.size)]") }
+        if request.from + request.size > maxResultWindow {
+            throw .illegalArgument("Result window is too large, from + size must be less than or equal to: [\(maxResultWindow)] but was [\(request.from + request.size)]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.")
+        }
+        return request
+    }
+
+    private mutating func apply(_ parameters: [String: String]) throws(ElasticsearchError) {
+        if let text = parameters["q"] {
+            let fields = parameters["df"].map { [$0] } ?? ["*"]
+            let op: Query.Operator = parameters["default_operator"]?.lowercased() == "and" ? .and : .or
+            var parser = QueryStringParser(text: text, defaultFields: fields, defaultOperator: op, simple: false)
+            query = try parser.parse()
+        }
+        if let text = parameters["from"] { from = try Self.integer(.string(text), "from") }
+        if let text = parameters["size"] { size = try Self.integer(.string(text), "size") }
+        if let text = parameters["sort"] {
+            sort = text.split(separator: ",").map { part in
+                let pieces = part.split(separator: ":")
+                let field = String(pieces[0])
+                let descending = pieces.count > 1 ? pieces[1] == "desc" : field == "_score"
+                return SortField(field: field, descending: descending)
+            }
+        }
+        if parameters["_source"] != nil || parameters["_source_includes"] != nil || parameters["_source_excludes"] != nil {
+            source = SourceFilter(source: parameters["_source"], includes: parameters["_source_includes"], excludes: parameters["_source_excludes"])
+        }
+        if let text = parameters["track_total_hits"] {
+            switch text {
+            case "true": trackTotalHits = .exact
+            case "false": trackTotalHits = .disabled
+            default: trackTotalHits = .upTo(try Self.integer(.string(text), "track_total_hits"))
+            }
+        }
+    }
+
+    static func integer(_ value: JSON, _ key: String) throws(ElasticsearchError) -> Int {
+        if let number = value.intValue { return Int(number) }
+        if let text = value.stringValue, let number = Int(text) { return number }
+        throw .illegalArgument("Failed to parse int parameter [\(key)] with value [\(value.stringValue ?? value.serialized())]")
+    }
+
+    static func parseSort(_ value: JSON) throws(ElasticsearchError) -> [SortField] {
+        var result: [SortField] = []
+        for item in value.arrayValue ?? [value] {
+            if let field = item.stringValue {
+                result.append(SortField(field: field, descending: field == "_score"))
+                continue
+            }
+            guard let object = item.objectValue, object.count == 1, let (field, spec) = object.first(where: { _ in true }) else {
+                throw .parsing("[sort] malformed sort entry, expected a field name or an object with one field")
+            }
+            var entry = SortField(field: field, descending: field == "_score")
+            if let order = spec.stringValue {
+                entry.descending = try parseOrder(order)
+            } else if let options = spec.objectValue {
+                for (key, option) in options {
+                    switch key {
+                    case "order": entry.descending = try parseOrder(option.stringValue ?? "")
+                    case "missing": entry.missingFirst = option.stringValue == "_first"
+                    case "unmapped_type": entry.unmappedType = option.stringValue
+                    case "mode", "format", "numeric_type": continue
+                    default: throw .parsing("[field_sort] unknown field [\(key)]")
+                    }
+                }
+            } else {
+                throw .parsing("[sort] malformed sort entry for [\(field)]")
+            }
+            result.append(entry)
+        }
+        return result
+    }
+
+    private static func parseOrder(_ text: String) throws(ElasticsearchError) -> Bool {
+        switch text.lowercased() {
+        case "asc": return false
+        case "desc": return true
+        default: throw .illegalArgument("Unknown SortOrder [\(text)]")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import JSONValue
+
+/// The `clientcert` HTTP authenticator (reference §2.6, `HTTPClientCertAuthenticator`).
+///
+/// The username is the first value of `username_attribute` in the principal (string order), or
+/// the whole principal when the key or the attribute is missing; `roles_attribute` turns every
+/// matching value into a backend role. No principal → no credentials; it never challenges.
+struct ClientCertAuthenticator: Sendable {
+    let usernameAttribute: String?
+    let rolesAttribute: String?
+    /// OS-HEAD `skip_users`: DN patterns for which the authenticator steps aside.
+    let skipUsers: [WildcardMatcher]
+
+    init(config: JSONObject) {
+        usernameAttribute = config["username_attribute"]?.stringValue
+        rolesAttribute = config["roles_attribute"]?.stringValue
+        skipUsers = (config["skip_users"]?.arrayValue ?? []).compactMap { $0.stringValue }.map { WildcardMatcher($0) }
+    }
+
+    func extract(principal: String?) -> CredentialExtraction {
+        guard let principal else { return .none }
+        let trimmed = principal.trimmingCharacters(in: .whitespaces)
+        if skipUsers.anyMatches(trimmed) { return .none }
+        guard let name = try? PKIName(parsing: trimmed) else { return .failed }
+        var username = trimmed
+        if let usernameAttribute, let first = name.values(of: usernameAttribute).first {
+            username = first
+        }
+        let roles = rolesAttribute.map { name.values(of: $0) } ?? []
+        return .credentials(AuthCredentials(username: username, password: nil, backendRoles: roles))
+    }
+}

@@ -1,0 +1,111 @@
+/// REST route → transport action names (reference §5), as data shared by the node and tests.
+///
+/// Given method and path, ``RestActionTable/lookup(method:path:)`` returns the actions the
+/// security filter evaluates and the requested index expressions. How the node must check them
+/// is in ``RestAction/Check``.
+public struct RestAction: Sendable, Equatable {
+    public enum Check: Sendable, Equatable {
+        /// Every action in order with ``SecurityService/authorize(_:action:indices:existingIndices:)``.
+        case actions
+        /// A single-document write: the index-level action, then the bulk path with this item
+        /// (``SecurityService/authorizeBulk(_:items:)``), as `TransportSingleItemBulkWriteAction` does.
+        case singleDocumentWrite(BulkItem.Operation)
+        /// `_bulk`: the cluster-level action, then per item from the body.
+        case bulk
+        /// A security-plugin endpoint (`/_opendistro/_security/...`, `/_plugins/_security/...`),
+        /// handled by ``SecurityRestAPI``.
+        case securityPlugin
+    }
+
+    public var actions: [String]
+    public var indices: [String]
+    public var check: Check
+
+    public init(actions: [String], indices: [String] = [], check: Check = .actions) {
+        self.actions = actions
+        self.indices = indices
+        self.check = check
+    }
+}
+
+public enum RestActionTable {
+    /// Looks up a route; `nil` for paths outside the table (the node answers those itself).
+    public static func lookup(method: String, path: String) -> RestAction? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if path.hasPrefix("/_opendistro/_security") || path.hasPrefix("/_plugins/_security") {
+            return RestAction(actions: [], check: .securityPlugin)
+        }
+        let read = method == "GET" || method == "HEAD"
+        let getOrPost = read || method == "POST"
+        func indices(_ segment: String) -> [String] { segment.split(separator: ",").map(String.init) }
+        switch segments.count {
+        case 0:
+            return read ? RestAction(actions: ["cluster:monitor/main"]) : nil
+        case 1:
+            let first = segments[0]
+            switch first {
+            case "_bulk": return method == "POST" || method == "PUT" ? RestAction(actions: ["indices:data/write/bulk"], check: .bulk) : nil
+            case "_search", "_count": return getOrPost ? RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) : nil
+            case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
+            case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"]) : nil
+            case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
+            default:
+                guard !first.hasPrefix("_") else { return nil }
+                switch method {
+                case "PUT": return RestAction(actions: ["indices:admin/create"], indices: [first])
+                case "DELETE": return RestAction(actions: ["indices:admin/delete"], indices: indices(first))
+                case "GET", "HEAD": return RestAction(actions: ["indices:admin/get"], indices: indices(first))
+                default: return nil
+                }
+            }
+        case 2:
+            let (first, second) = (segments[0], segments[1])
+            if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
+            if first == "_cat", second == "indices", read { return catIndices(["_all"]) }
+            if first == "_search", second == "scroll" {
+                if method == "DELETE" { return RestAction(actions: ["indices:data/read/scroll/clear"]) }
+                return getOrPost ? RestAction(actions: ["indices:data/read/scroll"]) : nil
+            }
+            guard !first.hasPrefix("_") else { return nil }
+            let names = indices(first)
+            switch (method, second) {
+            case ("PUT", "_mapping"), ("POST", "_mapping"): return RestAction(actions: ["indices:admin/mapping/put"], indices: names)
+            case ("GET", "_mapping"): return RestAction(actions: ["indices:admin/mappings/get"], indices: names)
+            case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
+                return RestAction(actions: ["indices:data/read/search"], indices: names)
+            case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)
+            case (_, "_mget") where getOrPost: return RestAction(actions: ["indices:data/read/mget"], indices: names)
+            case (_, "_msearch") where getOrPost: return RestAction(actions: ["indices:data/read/msearch"], indices: names)
+            case ("POST", "_bulk"), ("PUT", "_bulk"): return RestAction(actions: ["indices:data/write/bulk"], indices: names, check: .bulk)
+            case ("POST", "_doc"): return RestAction(actions: ["indices:data/write/index"], indices: [first], check: .singleDocumentWrite(.index))
+            default: return nil
+            }
+        case 3:
+            let (first, second) = (segments[0], segments[1])
+            if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
+            guard !first.hasPrefix("_") else { return nil }
+            switch (method, second) {
+            case ("PUT", "_doc"), ("POST", "_doc"):
+                return RestAction(actions: ["indices:data/write/index"], indices: [first], check: .singleDocumentWrite(.index))
+            case ("PUT", "_create"), ("POST", "_create"):
+                return RestAction(actions: ["indices:data/write/index"], indices: [first], check: .singleDocumentWrite(.create))
+            case ("DELETE", "_doc"):
+                return RestAction(actions: ["indices:data/write/delete"], indices: [first], check: .singleDocumentWrite(.delete))
+            case ("POST", "_update"):
+                return RestAction(actions: ["indices:data/write/update"], indices: [first], check: .singleDocumentWrite(.update))
+            case ("GET", "_doc"), ("HEAD", "_doc"), ("GET", "_source"), ("HEAD", "_source"):
+                return RestAction(actions: ["indices:data/read/get"], indices: [first])
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// `_cat/indices` (reference §5): settings first (decides visible indices), then state,
+    /// stats and health.
+    private static func catIndices(_ names: [String]) -> RestAction {
+        RestAction(actions: ["indices:monitor/settings/get", "cluster:monitor/state", "indices:monitor/stats", "cluster:monitor/health"],
+                   indices: names)
+    }
+}

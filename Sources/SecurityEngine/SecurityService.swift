@@ -1,0 +1,119 @@
+import Foundation
+import JSONValue
+
+/// The security layer of one node: holds the node settings and the currently loaded
+/// configuration, and answers authentication, authorization and REST-API questions.
+///
+/// Thread-safe. The configuration is swapped atomically by ``install(_:)``; a swap recompiles
+/// the privilege model and drops every per-user cache (issue 4: invalidate on config change).
+/// A configuration that fails validation never reaches ``install(_:)``, so a broken file cannot
+/// replace a good one.
+public final class SecurityService: @unchecked Sendable {
+    public let settings: NodeSettings
+    public var flavor: Flavor { settings.flavor }
+    let now: @Sendable () -> Date
+
+    struct State {
+        var configuration: SecurityConfiguration
+        var evaluator: PrivilegesEvaluator
+        var xff: XFFResolver
+        var listeners: [AuthFailureListener]
+        var version: Int
+    }
+
+    private let lock = NSLock()
+    private var state: State?
+    private var userCache: [UserCacheKey: CachedPermissions] = [:]
+    let passwords: PasswordVerifier
+
+    public init(settings: NodeSettings, configuration: SecurityConfiguration? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.settings = settings
+        self.now = now
+        self.passwords = PasswordVerifier(ttlMinutes: settings.cacheTTLMinutes)
+        if let configuration { install(configuration) }
+    }
+
+    /// The loaded configuration; `nil` until initialised ("not initialized", reference §2.3).
+    public var configuration: SecurityConfiguration? {
+        lock.lock(); defer { lock.unlock() }
+        return state?.configuration
+    }
+
+    /// Increments on every install; REST handlers use it for optimistic concurrency.
+    public var configurationVersion: Int {
+        lock.lock(); defer { lock.unlock() }
+        return state?.version ?? 0
+    }
+
+    /// Makes `configuration` current and invalidates all caches.
+    public func install(_ configuration: SecurityConfiguration) {
+        let evaluator = PrivilegesEvaluator(configuration: configuration, resolution: settings.rolesMappingResolution)
+        let listeners = configuration.dynamic.failureListeners.map(AuthFailureListener.init)
+        lock.lock()
+        state = State(configuration: configuration, evaluator: evaluator, xff: XFFResolver(configuration.dynamic),
+                      listeners: listeners, version: (state?.version ?? 0) + 1)
+        userCache.removeAll()
+        lock.unlock()
+        passwords.invalidate()
+    }
+
+    /// Loads a `securityconfig/` directory and installs it only if it is valid as a whole.
+    @discardableResult
+    public func load(directory: URL) throws(ConfigError) -> SecurityConfiguration {
+        let configuration = try SecurityConfiguration(directory: directory, flavor: flavor)
+        install(configuration)
+        return configuration
+    }
+
+    func currentState() -> State? {
+        lock.lock(); defer { lock.unlock() }
+        return state
+    }
+
+    /// True when the TLS principal is one of `authcz.admin_dn` (LdapName equality, reference §1.7).
+    public func isAdminPrincipal(_ principal: String?) -> Bool {
+        guard let principal, let name = try? PKIName(parsing: principal) else { return false }
+        return settings.adminDNs.contains(name)
+    }
+
+    // MARK: - Per-user permission cache
+
+    struct UserCacheKey: Hashable {
+        var name: String
+        var backendRoles: [String]
+        var directRoles: [String]
+        var attributes: [String: String]
+        var remoteAddress: String?
+    }
+
+    /// The user's resolved permissions, computed once per distinct user and configuration.
+    func permissions(for user: User) -> UserPermissions? {
+        cachedPermissions(for: user)?.permissions
+    }
+
+    /// The cache entry for a user: permissions plus memoised decisions.
+    func cachedPermissions(for user: User) -> CachedPermissions? {
+        let key = UserCacheKey(name: user.name, backendRoles: user.backendRoles, directRoles: user.directSecurityRoles,
+                               attributes: user.attributes, remoteAddress: user.remoteAddress)
+        lock.lock()
+        guard let state else { lock.unlock(); return nil }
+        if let cached = userCache[key] { lock.unlock(); return cached }
+        let version = state.version
+        lock.unlock()
+        let computed = CachedPermissions(state.evaluator.permissions(for: user))
+        lock.lock()
+        if self.state?.version == version {
+            if userCache.count > 50_000 { userCache.removeAll() }
+            userCache[key] = computed
+        }
+        lock.unlock()
+        return computed
+    }
+
+    /// The user with `securityRoles` filled from role mapping (reference §2.7).
+    public func resolveRoles(_ user: User) -> User {
+        var resolved = user
+        resolved.securityRoles = permissions(for: user)?.securityRoles ?? []
+        return resolved
+    }
+}
