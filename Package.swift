@@ -110,12 +110,19 @@ let package = Package(
 
         // MARK: benchmarks (make bench)
         .executableTarget(name: "bench-pki", dependencies: ["PKI"], path: "bench/pki"),
+        .executableTarget(
+            name: "bench-search",
+            dependencies: ["SearchEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "bench/search",
+            exclude: ["RESULTS.md"]
+        ),
+        .executableTarget(name: "bench-security", dependencies: ["SecurityEngine"], path: "bench/security"),
 
         // MARK: tests
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
-        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine"]),
+        .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "bench-search"]),
         .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine"]),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]

@@ -1,0 +1,90 @@
+import Testing
+import JSONValue
+@testable import SearchEngine
+
+/// Every aggregation with the exact buckets and values ES 7.10 returns for the movies corpus.
+@Suite struct AggregationTests {
+    let engine: SearchEngine
+    init() throws { engine = try SearchEngine.withMovies() }
+
+    func aggregations(_ aggs: String, query: String = #"{"match_all":{}}"#) throws -> JSON {
+        try #require(try engine.searchBody("movies", #"{"size":0,"query":\#(query),"aggs":\#(aggs)}"#)["aggregations"])
+    }
+
+    @Test func termsCountsDocumentsPerValue() throws {
+        let result = try aggregations(#"{"genres":{"terms":{"field":"genre.keyword","size":2}}}"#)
+        #expect(result.serialized() == #"{"genres":{"doc_count_error_upper_bound":0,"sum_other_doc_count":2,"buckets":[{"key":"drama","doc_count":2},{"key":"action","doc_count":1}]}}"#)
+        let years = try aggregations(#"{"years":{"terms":{"field":"year"}}}"#)
+        #expect(years["years"]?["buckets"] == json(#"[{"key":2012,"doc_count":2},{"key":1999,"doc_count":1},{"key":2005,"doc_count":1},{"key":2020,"doc_count":1}]"#))
+        let flags = try aggregations(#"{"available":{"terms":{"field":"available"}}}"#)
+        #expect(flags["available"]?["buckets"]?.serialized() == #"[{"key":1,"key_as_string":"true","doc_count":3},{"key":0,"key_as_string":"false","doc_count":1}]"#)
+        let tags = try aggregations(#"{"tags":{"terms":{"field":"tags.keyword","order":{"_key":"desc"}}}}"#)
+        #expect(tags["tags"]?["buckets"] == json(#"[{"key":"music","doc_count":1},{"key":"heist","doc_count":1},{"key":"classic","doc_count":1},{"key":"animals","doc_count":2}]"#))
+        let unmapped = try aggregations(#"{"x":{"terms":{"field":"nothing"}}}"#)
+        #expect(unmapped["x"] == json(#"{"doc_count_error_upper_bound":0,"sum_other_doc_count":0,"buckets":[]}"#))
+    }
+
+    @Test func termsWithSubAggregationsAndAQuery() throws {
+        let result = try aggregations(#"{"genres":{"terms":{"field":"genre.keyword"},"aggs":{"avg_rating":{"avg":{"field":"rating"}},"newest":{"max":{"field":"year"}}}}}"#,
+                                      query: #"{"range":{"year":{"gte":2005}}}"#)
+        let buckets = try #require(result["genres"]?["buckets"]?.arrayValue)
+        #expect(buckets.count == 3)
+        #expect(buckets[0].serialized() == #"{"key":"drama","doc_count":2,"avg_rating":{"value":5.549999952316284},"newest":{"value":2012.0}}"#)
+        #expect(buckets[1] == json(#"{"key":"action","doc_count":1,"avg_rating":{"value":8.199999809265137},"newest":{"value":2012.0}}"#))
+    }
+
+    @Test func histogramBucketsNumbersAndFillsGaps() throws {
+        let decades = try aggregations(#"{"decades":{"histogram":{"field":"year","interval":10}}}"#)
+        #expect(decades.serialized() == #"{"decades":{"buckets":[{"key":1990.0,"doc_count":1},{"key":2000.0,"doc_count":1},{"key":2010.0,"doc_count":2},{"key":2020.0,"doc_count":1}]}}"#)
+        let gaps = try aggregations(#"{"y":{"histogram":{"field":"year","interval":5}}}"#)
+        #expect(gaps["y"]?["buckets"]?.arrayValue?.map { $0["key"]! } == [1995.0, 2000.0, 2005.0, 2010.0, 2015.0, 2020.0])
+        #expect(gaps["y"]?["buckets"]?.arrayValue?.map { $0["doc_count"]! } == [1, 0, 1, 2, 0, 1])
+        let ratings = try aggregations(#"{"r":{"histogram":{"field":"rating","interval":2,"min_doc_count":1}}}"#)
+        #expect(ratings["r"]?["buckets"] == json(#"[{"key":4.0,"doc_count":2},{"key":6.0,"doc_count":2},{"key":8.0,"doc_count":1}]"#))
+    }
+
+    @Test func dateHistogramCalendarAndFixedIntervals() throws {
+        let years = try aggregations(#"{"by_year":{"date_histogram":{"field":"released","calendar_interval":"year","min_doc_count":1}}}"#)
+        #expect(years["by_year"]?["buckets"]?.serialized() == #"[{"key_as_string":"1999-01-01T00:00:00.000Z","key":915148800000,"doc_count":1},{"key_as_string":"2005-01-01T00:00:00.000Z","key":1104537600000,"doc_count":1},{"key_as_string":"2012-01-01T00:00:00.000Z","key":1325376000000,"doc_count":2},{"key_as_string":"2020-01-01T00:00:00.000Z","key":1577836800000,"doc_count":1}]"#)
+        let months = try aggregations(#"{"m":{"date_histogram":{"field":"released","calendar_interval":"1M"}}}"#, query: #"{"range":{"year":{"gte":2012,"lte":2012}}}"#)
+        let buckets = try #require(months["m"]?["buckets"]?.arrayValue)
+        #expect(buckets.count == 11)
+        #expect(buckets.first?["key_as_string"] == "2012-01-01T00:00:00.000Z")
+        #expect(buckets.last?["key_as_string"] == "2012-11-01T00:00:00.000Z")
+        #expect(buckets.map { $0["doc_count"]!.intValue! }.reduce(0, +) == 2)
+        let quarters = try aggregations(#"{"q":{"date_histogram":{"field":"released","calendar_interval":"quarter","min_doc_count":1}}}"#, query: #"{"term":{"year":2012}}"#)
+        #expect(quarters["q"]?["buckets"]?.arrayValue?.map { $0["key_as_string"]! } == ["2012-01-01T00:00:00.000Z", "2012-10-01T00:00:00.000Z"])
+        let weeks = try aggregations(#"{"w":{"date_histogram":{"field":"released","calendar_interval":"week","min_doc_count":1}}}"#, query: #"{"term":{"year":2020}}"#)
+        #expect(weeks["w"]?["buckets"] == json(#"[{"key_as_string":"2020-12-21T00:00:00.000Z","key":1608508800000,"doc_count":1}]"#))
+        let fixed = try aggregations(#"{"f":{"date_histogram":{"field":"released","fixed_interval":"30d","min_doc_count":1}}}"#)
+        let keys = fixed["f"]?["buckets"]?.arrayValue?.compactMap { $0["key"]?.intValue } ?? []
+        #expect(keys.count == 5)
+        #expect(keys.allSatisfy { $0 % 2_592_000_000 == 0 })
+        let bad = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"b":{"date_histogram":{"field":"released","calendar_interval":"2d"}}}"#) }
+        #expect(bad?.reason == "The supplied interval [2d] could not be parsed as a calendar interval.")
+    }
+
+    @Test func metricAggregations() throws {
+        let result = try aggregations(#"{"min":{"min":{"field":"year"}},"max":{"max":{"field":"year"}},"avg":{"avg":{"field":"year"}},"sum":{"sum":{"field":"year"}},"count":{"value_count":{"field":"year"}},"distinct":{"cardinality":{"field":"year"}},"genres":{"cardinality":{"field":"genre.keyword"}}}"#)
+        #expect(result.serialized() == #"{"min":{"value":1999.0},"max":{"value":2020.0},"avg":{"value":2009.6},"sum":{"value":10048.0},"count":{"value":5},"distinct":{"value":4},"genres":{"value":4}}"#)
+        let dates = try aggregations(#"{"first":{"min":{"field":"released"}}}"#)
+        #expect(dates.serialized() == #"{"first":{"value":9.255168E11,"value_as_string":"1999-05-01T00:00:00.000Z"}}"#)
+        let empty = try aggregations(#"{"min":{"min":{"field":"year"}},"sum":{"sum":{"field":"year"}},"avg":{"avg":{"field":"year"}},"n":{"value_count":{"field":"year"}}}"#,
+                                     query: #"{"match_none":{}}"#)
+        #expect(empty.serialized() == #"{"min":{"value":null},"sum":{"value":0.0},"avg":{"value":null},"n":{"value":0}}"#)
+    }
+
+    @Test func aggregationErrorsNameTheProblem() throws {
+        let unknown = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"percentiles":{"field":"year"}}}"#) }
+        #expect(unknown?.type == "parsing_exception")
+        #expect(unknown?.reason == "Unknown aggregation type [percentiles]")
+        let text = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"terms":{"field":"title"}}}"#) }
+        #expect(text?.reason.hasPrefix("Text fields are not optimised") == true)
+        let keyword = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"avg":{"field":"genre.keyword"}}}"#) }
+        #expect(keyword?.reason == "Field [genre.keyword] of type [keyword] is not supported for aggregation [avg]")
+        let option = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"terms":{"field":"year","colour":"red"}}}"#) }
+        #expect(option?.reason == "[terms] unknown field [colour]")
+        let nested = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"max":{"field":"year"},"aggs":{"y":{"min":{"field":"year"}}}}}"#) }
+        #expect(nested?.type == "aggregation_initialization_exception")
+    }
+}

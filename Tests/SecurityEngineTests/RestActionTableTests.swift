@@ -1,0 +1,44 @@
+import Testing
+@testable import SecurityEngine
+
+/// The REST route → action table of reference §5.
+@Suite struct RestActionTableTests {
+    @Test(arguments: [
+        ("GET", "/", ["cluster:monitor/main"], [String](), RestAction.Check.actions),
+        ("GET", "/_cluster/health", ["cluster:monitor/health"], [], .actions),
+        ("GET", "/_cat/indices", ["indices:monitor/settings/get", "cluster:monitor/state", "indices:monitor/stats", "cluster:monitor/health"], ["_all"], .actions),
+        ("GET", "/_cat/indices/logs-*", ["indices:monitor/settings/get", "cluster:monitor/state", "indices:monitor/stats", "cluster:monitor/health"], ["logs-*"], .actions),
+        ("PUT", "/logs-1", ["indices:admin/create"], ["logs-1"], .actions),
+        ("DELETE", "/logs-1,logs-2", ["indices:admin/delete"], ["logs-1", "logs-2"], .actions),
+        ("PUT", "/logs-1/_mapping", ["indices:admin/mapping/put"], ["logs-1"], .actions),
+        ("GET", "/logs-1/_mapping", ["indices:admin/mappings/get"], ["logs-1"], .actions),
+        ("GET", "/logs-1", ["indices:admin/get"], ["logs-1"], .actions),
+        ("PUT", "/logs-1/_doc/1", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
+        ("POST", "/logs-1/_doc", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
+        ("PUT", "/logs-1/_create/1", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.create)),
+        ("DELETE", "/logs-1/_doc/1", ["indices:data/write/delete"], ["logs-1"], .singleDocumentWrite(.delete)),
+        ("POST", "/logs-1/_update/1", ["indices:data/write/update"], ["logs-1"], .singleDocumentWrite(.update)),
+        ("POST", "/_bulk", ["indices:data/write/bulk"], [], .bulk),
+        ("POST", "/logs-1/_bulk", ["indices:data/write/bulk"], ["logs-1"], .bulk),
+        ("GET", "/logs-1/_doc/1", ["indices:data/read/get"], ["logs-1"], .actions),
+        ("POST", "/logs-*/_search", ["indices:data/read/search"], ["logs-*"], .actions),
+        ("GET", "/_search", ["indices:data/read/search"], ["_all"], .actions),
+        ("GET", "/logs-1/_count", ["indices:data/read/search"], ["logs-1"], .actions),
+        ("GET", "/_mget", ["indices:data/read/mget"], [], .actions),
+        ("POST", "/_msearch", ["indices:data/read/msearch"], [], .actions),
+        ("POST", "/logs-1/_refresh", ["indices:admin/refresh"], ["logs-1"], .actions),
+        ("POST", "/_search/scroll", ["indices:data/read/scroll"], [], .actions),
+        ("DELETE", "/_search/scroll", ["indices:data/read/scroll/clear"], [], .actions),
+        ("GET", "/_opendistro/_security/authinfo", [], [], .securityPlugin),
+        ("PUT", "/_plugins/_security/api/rolesmapping/readall", [], [], .securityPlugin),
+    ] as [(String, String, [String], [String], RestAction.Check)])
+    func route(method: String, path: String, actions: [String], indices: [String], check: RestAction.Check) throws {
+        let action = try #require(RestActionTable.lookup(method: method, path: path))
+        #expect(action == RestAction(actions: actions, indices: indices, check: check))
+    }
+
+    @Test func unknownRoutes() {
+        #expect(RestActionTable.lookup(method: "PATCH", path: "/") == nil)
+        #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/stats/x/y") == nil)
+    }
+}
