@@ -101,6 +101,14 @@ struct RequestPipeline: Sendable {
         if let response = certificates?.handle(request, user: user, flavor: security.flavor) {
             return response
         }
+        if ConfigUploadEndpoint.matches(request) {
+            let endpoint = ConfigUploadEndpoint(api: securityAPI)
+            let response = (try? await NIOThreadPool.singleton.runIfActive { endpoint.handle(request, user: user) })
+                ?? .json(["status": "INTERNAL_SERVER_ERROR", "message": "configuration upload could not run"], status: 500)
+            audit.record(response.status == 403 ? .missingPrivileges : .grantedPrivileges, incoming.facts, user: user?.name,
+                         isAdmin: user?.isSuperAdmin, privilege: "cluster:admin/opendistro_security/config/update")
+            return response
+        }
         let apiRequest = SecurityAPIRequest(
             method: request.method, path: request.path, queryParameters: request.parameters,
             body: request.body.isEmpty ? nil : request.body,

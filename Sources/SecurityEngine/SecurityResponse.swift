@@ -39,7 +39,7 @@ public struct SecurityResponse: Sendable, Equatable {
     }
 
     /// `RestStatus` names (reference §6.3).
-    static func statusName(_ status: Int) -> String {
+    public static func statusName(_ status: Int) -> String {
         switch status {
         case 200: return "OK"
         case 201: return "CREATED"
@@ -47,6 +47,7 @@ public struct SecurityResponse: Sendable, Equatable {
         case 401: return "UNAUTHORIZED"
         case 403: return "FORBIDDEN"
         case 404: return "NOT_FOUND"
+        case 405: return "METHOD_NOT_ALLOWED"
         case 409: return "CONFLICT"
         case 500: return "INTERNAL_SERVER_ERROR"
         case 501: return "NOT_IMPLEMENTED"
