@@ -4,26 +4,20 @@ import NodeServer
 import PKI
 import SecurityEngine
 
-/// A real `SearchNode` for end-to-end tests: the repository's own `config/` (node.yml and
-/// security/), certificates issued from `config/certs.yml` into a temporary folder, bound to a
-/// free port on 127.0.0.1 and served in-process until `stop()`.
+/// The files a test node runs from: the repository's own `config/` (node.yml and security/)
+/// copied into a temporary folder, and certificates issued there from `config/certs.yml`.
 ///
 /// Besides the plan's certificates the folder holds `expired` (valid two years ago),
 /// `revoked` (on crl.pem) and `stranger` (signed by an unrelated CA) clients.
-final class LabNode: @unchecked Sendable {
+struct LabFiles: Sendable {
     let directory: TemporaryDirectory
-    let node: SearchNode
-    private(set) var port = 0
-    private var task: Task<Void, any Error>?
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Issues the certificates, configures and starts the node. `adjust` may change the
-    /// settings (client auth mode, flavor-independent knobs) before the node is built.
-    static func start(adjust: (inout NodeConfiguration) -> Void = { _ in }) async throws -> LabNode {
-        let directory = try TemporaryDirectory()
+    init() throws {
+        directory = try TemporaryDirectory()
         let config = directory.url.appendingPathComponent("config")
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("config"), to: config)
+        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("config"), to: config)
         let certs = try CertificateDirectory(path: directory.path("certs"), create: true)
         _ = try CertificateIssuance.initialize(plan: CertificatePlan.load(path: config.appendingPathComponent("certs.yml").path), directory: certs)
         let client = { (cn: String) in
@@ -41,22 +35,56 @@ final class LabNode: @unchecked Sendable {
         for file in ["stranger.pem", "stranger-key.pem"] {
             try FileManager.default.copyItem(atPath: other.filePath(file), toPath: certs.filePath(file))
         }
+    }
 
-        var configuration = try NodeConfiguration(configFile: config.appendingPathComponent("node.yml"),
-                                                  securityConfigDirectory: config.appendingPathComponent("security"),
-                                                  dataPath: directory.path("data"))
+    var nodeConfig: String { directory.path("config/node.yml") }
+    var securityConfig: String { directory.path("config/security") }
+    var dataPath: String { directory.path("data") }
+    func cert(_ name: String) -> String { directory.path("certs/\(name).pem") }
+    func key(_ name: String) -> String { directory.path("certs/\(name)-key.pem") }
+
+    /// curl against `url` as `client` (nil: no certificate); returns exit status, HTTP status and body.
+    func curl(_ method: String, _ url: String, as client: String?, basic: String?, body: String?,
+              contentType: String) async throws -> (exit: Int32, status: Int, body: String) {
+        var arguments = ["-sS", "-X", method, "--cacert", cert("root-ca"), "-w", "\n%{http_code}"]
+        if let client { arguments += ["--cert", cert(client), "--key", key(client)] }
+        if let basic { arguments += ["-u", basic] }
+        if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", body] }
+        let result = try await run("curl", arguments + [url])
+        guard result.status == 0, let newline = result.output.lastIndex(of: "\n") else { return (result.status, 0, result.output) }
+        return (0, Int(result.output[result.output.index(after: newline)...]) ?? 0, String(result.output[..<newline]))
+    }
+}
+
+/// A real `SearchNode` served in-process on a free port of 127.0.0.1 from `LabFiles`, until `stop()`.
+final class LabNode: @unchecked Sendable {
+    let files: LabFiles
+    let node: SearchNode
+    private(set) var port = 0
+    private var task: Task<Void, any Error>?
+
+    var directory: TemporaryDirectory { files.directory }
+
+    /// Prepares the files, configures and starts the node. `adjust` may change the settings
+    /// (client auth mode, bootstrap directory, ...) before the node is built.
+    static func start(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in }) async throws -> LabNode {
+        let files = try files ?? LabFiles()
+        var configuration = try NodeConfiguration(configFile: URL(fileURLWithPath: files.nodeConfig),
+                                                  securityConfigDirectory: URL(fileURLWithPath: files.securityConfig),
+                                                  dataPath: files.dataPath)
         configuration.settings.httpPort = 0
         adjust(&configuration)
         var logger = Logger(label: "lab-node")
         logger.logLevel = .warning
-        let lab = LabNode(directory: directory, node: try SearchNode(configuration: configuration, logger: logger))
+        let lab = LabNode(files: files, node: try SearchNode(configuration: configuration, logger: logger))
         try await lab.run()
         return lab
     }
 
     /// Runs `body` against a fresh node and stops the node afterwards, also when `body` throws.
-    static func with(adjust: (inout NodeConfiguration) -> Void = { _ in }, _ body: (LabNode) async throws -> Void) async throws {
-        let lab = try await start(adjust: adjust)
+    static func with(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in },
+                     _ body: (LabNode) async throws -> Void) async throws {
+        let lab = try await start(files: files, adjust: adjust)
         do {
             try await body(lab)
         } catch {
@@ -66,8 +94,8 @@ final class LabNode: @unchecked Sendable {
         await lab.stop()
     }
 
-    private init(directory: TemporaryDirectory, node: SearchNode) {
-        self.directory = directory
+    private init(files: LabFiles, node: SearchNode) {
+        self.files = files
         self.node = node
     }
 
@@ -87,18 +115,12 @@ final class LabNode: @unchecked Sendable {
     }
 
     var url: String { "https://localhost:\(port)" }
-    func cert(_ name: String) -> String { directory.path("certs/\(name).pem") }
-    func key(_ name: String) -> String { directory.path("certs/\(name)-key.pem") }
+    func cert(_ name: String) -> String { files.cert(name) }
+    func key(_ name: String) -> String { files.key(name) }
 
     /// curl against the node as `client` (nil: no certificate); returns exit status, HTTP status and body.
     func curl(_ method: String = "GET", _ path: String, as client: String? = nil, basic: String? = nil,
               body: String? = nil, contentType: String = "application/json") async throws -> (exit: Int32, status: Int, body: String) {
-        var arguments = ["-sS", "-X", method, "--cacert", cert("root-ca"), "-w", "\n%{http_code}"]
-        if let client { arguments += ["--cert", cert(client), "--key", key(client)] }
-        if let basic { arguments += ["-u", basic] }
-        if let body { arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", body] }
-        let result = try await NodeServerTests.run("curl", arguments + [url + path])
-        guard result.status == 0, let newline = result.output.lastIndex(of: "\n") else { return (result.status, 0, result.output) }
-        return (0, Int(result.output[result.output.index(after: newline)...]) ?? 0, String(result.output[..<newline]))
+        try await files.curl(method, url + path, as: client, basic: basic, body: body, contentType: contentType)
     }
 }
