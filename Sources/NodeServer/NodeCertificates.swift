@@ -54,31 +54,35 @@ final class NodeCertificates: Sendable {
         }
         do {
             let (fresh, key) = try factory.loadMaterial(settings)
-            try Self.validate(new: fresh.chain, current: current.chain)
+            if let problem = Self.validationProblem(new: fresh.chain, current: current.chain) {
+                return .json(["error": .string("ElasticsearchSecurityException[Error while initializing http SSL layer from PEM: java.lang.Exception: \(problem)]")],
+                             status: 500)
+            }
             let context = try factory.makeContext(settings, material: fresh, key: key)
             holder.replace(with: context)
             material.withLockedValue { $0 = fresh }
             return .json(["message": .string("updated \(type) certs")])
-        } catch let error as HTTPTLSError {
-            return .json(["error": .string("ElasticsearchSecurityException[\(error.description)]")], status: 500)
         } catch {
-            return .json(["error": .string("ElasticsearchSecurityException[Error while initializing http SSL layer from PEM: java.lang.Exception: \(error)]")], status: 500)
+            return .json(["error": .string("ElasticsearchSecurityException[\(error)]")], status: 500)
         }
     }
 
     /// The plugin's `validateNewCerts`: every new certificate must outlive the earliest expiry
     /// of the current ones, and the issuer/subject/SAN triples must be the same set.
-    static func validate(new: [Certificate], current: [Certificate]) throws(HTTPTLSError) {
+    /// X.509 times have whole seconds, so a certificate re-issued within the same second as the
+    /// current one expires at the same instant and is refused, exactly as by the plugin.
+    static func validationProblem(new: [Certificate], current: [Certificate]) -> String? {
         let earliest = current.map(\.notValidAfter).min() ?? .distantPast
         guard new.allSatisfy({ $0.notValidAfter > earliest }) else {
-            throw HTTPTLSError(setting: "reloadcerts", reason: "java.lang.Exception: New certificates should not expire before the current ones.")
+            return "New certificates should not expire before the current ones."
         }
         func triples(_ certificates: [Certificate]) -> [String] {
             certificates.map { "\($0.issuerPrincipal)/\($0.principal)/\(sanText($0))" }.sorted()
         }
         guard triples(new) == triples(current) else {
-            throw HTTPTLSError(setting: "reloadcerts", reason: "java.lang.Exception: New Certs do not have valid Issuer DN, Subject DN or SAN.")
+            return "New Certs do not have valid Issuer DN, Subject DN or SAN."
         }
+        return nil
     }
 
     /// One entry of `http_certificates_list`.
