@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "cert-issuer", targets: ["CertIssuer"]),
         .executable(name: "search-node", targets: ["SearchNodeCommand"]),
+        .executable(name: "beats-shipper", targets: ["BeatsShipper"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SecurityEngine", targets: ["SecurityEngine"]),
         .library(name: "SearchEngine", targets: ["SearchEngine"]),
@@ -92,12 +93,30 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "Shipper",
+            dependencies: [
+                "LabClient", "JSONValue",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: executables (argument parsing and wiring only)
         .executableTarget(
             name: "SearchNodeCommand",
             dependencies: [
                 "NodeServer", "LabClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "BeatsShipper",
+            dependencies: [
+                "Shipper",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -117,6 +136,11 @@ let package = Package(
             exclude: ["RESULTS.md"]
         ),
         .executableTarget(name: "bench-security", dependencies: ["SecurityEngine"], path: "bench/security"),
+        .executableTarget(
+            name: "bench-shipper",
+            dependencies: ["Shipper", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "bench/shipper"
+        ),
 
         // MARK: tests
         .testTarget(name: "JSONValueTests", dependencies: ["JSONValue"]),
@@ -124,6 +148,15 @@ let package = Package(
         .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "bench-search"]),
         .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine"]),
+        .testTarget(
+            name: "ShipperTests",
+            dependencies: [
+                "Shipper", "BeatsShipper",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]
 )

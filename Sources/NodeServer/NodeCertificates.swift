@@ -1,6 +1,7 @@
 import Foundation
 import JSONValue
 import NIOConcurrencyHelpers
+import NIOSSL
 import SecurityEngine
 import X509
 
@@ -27,9 +28,11 @@ final class NodeCertificates: Sendable {
     var current: HTTPTLSMaterial { material.withLockedValue { $0 } }
 
     /// Answers the certificate endpoints; nil for every other security-plugin path.
-    func handle(_ request: ElasticRequest, user: User?, flavor: Flavor) -> NodeResponse? {
+    func handle(_ request: ElasticRequest, user: User?, identity: PeerIdentity, flavor: Flavor) -> NodeResponse? {
         let segments = Array(request.segments.drop(while: { $0 != "_security" }).dropFirst())
         switch (request.method, segments.count, segments.first) {
+        case ("GET", 1, "sslinfo"):
+            return .json(Self.sslInfo(identity, showDN: request.flag("show_dn"), local: current.chain))
         case ("GET", 3, "api") where segments[1] == "ssl" && segments[2] == "certs":
             guard user?.isSuperAdmin == true else { return .json([:], status: 403) }
             let list = JSON.array(current.chain.prefix(1).map(Self.describe))
@@ -83,6 +86,31 @@ final class NodeCertificates: Sendable {
             return "New Certs do not have valid Issuer DN, Subject DN or SAN."
         }
         return nil
+    }
+
+    /// `GET .../sslinfo` (reference §1.9): what the TLS layer knows about this connection.
+    /// BoringSSL is the provider here (the JVM plugin reports `JDK` or `OPENSSL`); NIOSSL does not
+    /// expose the negotiated cipher suite, so `ssl_cipher` is null rather than a guess.
+    static func sslInfo(_ identity: PeerIdentity, showDN: Bool, local: [Certificate]) -> JSON {
+        var info: JSONObject = ["principal": identity.principal.map(JSON.string) ?? .null,
+                                "peer_certificates": .string(identity.certificate == nil ? "0" : "1")]
+        if showDN {
+            info["peer_certificates_list"] = .array(identity.certificate.map { [.string($0.principal)] } ?? [])
+            info["local_certificates_list"] = .array(local.map { .string($0.principal) })
+        }
+        let protocols: [TLSVersion: String] = [.tlsv1: "TLSv1", .tlsv11: "TLSv1.1", .tlsv12: "TLSv1.2", .tlsv13: "TLSv1.3"]
+        info["ssl_protocol"] = identity.tlsVersion.flatMap { protocols[$0] }.map(JSON.string) ?? .null
+        info["ssl_cipher"] = .null
+        info["ssl_openssl_available"] = false
+        info["ssl_openssl_version"] = -1
+        info["ssl_openssl_version_string"] = .null
+        info["ssl_openssl_non_available_cause"] = "certlab uses BoringSSL through SwiftNIO SSL"
+        info["ssl_openssl_supports_key_manager_factory"] = false
+        info["ssl_openssl_supports_hostname_validation"] = false
+        info["ssl_provider_http"] = "BoringSSL"
+        info["ssl_provider_transport_server"] = .null
+        info["ssl_provider_transport_client"] = .null
+        return .object(info)
     }
 
     /// One entry of `http_certificates_list`.

@@ -98,7 +98,7 @@ struct RequestPipeline: Sendable {
 
     private func securityEndpoint(_ incoming: Incoming, user: User?) async -> NodeResponse {
         let request = incoming.request
-        if let response = certificates?.handle(request, user: user, flavor: security.flavor) {
+        if let response = certificates?.handle(request, user: user, identity: incoming.identity, flavor: security.flavor) {
             return response
         }
         if ConfigUploadEndpoint.matches(request) {
@@ -132,21 +132,9 @@ struct RequestPipeline: Sendable {
         var prepared: (BulkRequest, [Int: ElasticsearchError])?
         do {
             switch action.check {
-            case .actions, .securityPlugin:
-                for name in action.actions {
-                    let decision = security.authorize(user, action: name, indices: action.indices, existingIndices: existing)
-                    if let denied = denied(decision, incoming, user: user, privilege: name, indices: action.indices) { return denied }
-                }
-            case .singleDocumentWrite(let operation):
-                for name in action.actions {
-                    let decision = security.authorize(user, action: name, indices: action.indices, existingIndices: existing)
-                    if let denied = denied(decision, incoming, user: user, privilege: name, indices: action.indices) { return denied }
-                }
-                let bulk = security.authorizeBulk(user, items: action.indices.map { SecurityEngine.BulkItem(operation, index: $0) })
-                if let denied = denied(bulk.request, incoming, user: user, privilege: "indices:data/write/bulk", indices: action.indices) { return denied }
-                for item in bulk.items {
-                    if let denied = denied(item, incoming, user: user, privilege: "indices:data/write/bulk[s]", indices: action.indices) { return denied }
-                }
+            case .actions, .singleDocumentWrite, .securityPlugin:
+                let decision = security.authorize(user, route: action, existingIndices: existing)
+                if let denied = denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices) { return denied }
             case .bulk:
                 let defaultIndex = request.segments.count == 2 ? request.segments[0] : nil
                 let bulk = try BulkRequest.parse(request.body, defaultIndex: defaultIndex)

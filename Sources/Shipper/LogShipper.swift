@@ -66,7 +66,7 @@ public final class LogShipper {
             // One batch is read ahead while `workers` are in flight.
             if prepared == nil && inFlight.count <= workers { prepared = nextBatch() }
             if let batch = prepared, !batch.events.isEmpty, inFlight.count < workers {
-                try registry.flush()  // new generations must be on disk before their events leave
+                try registry.flush(interval: config.registryFlush)  // new generations must be on disk before their events leave
                 inFlight.append((Task { await output.publish(batch, stop: stop) }, Array(batch.progress.values)))
                 prepared = nil
                 continue
@@ -75,7 +75,7 @@ public final class LogShipper {
                 prepared = nil
                 if inFlight.isEmpty {
                     acknowledge(Array(batch.progress.values))
-                    try registry.flush()
+                    try registry.flush(interval: config.registryFlush)
                     await stop.sleep(idleWait)
                 } else if !batch.progress.isEmpty {
                     inFlight.append((Task { true }, Array(batch.progress.values)))
@@ -85,7 +85,7 @@ public final class LogShipper {
                 guard await oldest.delivered.value else { break }
                 inFlight.removeFirst()
                 acknowledge(oldest.progress)
-                try registry.flush()
+                try registry.flush(interval: config.registryFlush)
             }
             if ContinuousClock.now - lastMetrics >= metricsInterval {
                 let current = metrics.snapshot

@@ -9,6 +9,9 @@ public struct ShipperConfig: Sendable {
     public var output: ElasticsearchOutputConfig
     /// `path.data`: where the registry lives; nil means "given on the command line or default".
     public var dataPath: String?
+    /// `filebeat.registry.flush`: how often acknowledged offsets are written (default 1 s;
+    /// 0 = after every acknowledged batch). A lagging registry only costs 409s on restart.
+    public var registryFlush: Duration
     /// `logging.level`: `debug`, `info`, `warning`, `error`.
     public var logLevel: String
     /// `name`: sets `agent.name` (reference §3.6); the host name by default.

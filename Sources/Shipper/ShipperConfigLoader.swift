@@ -31,8 +31,9 @@ extension ShipperConfig {
         let root = try ConfigSection(path: "", file: file, value: value)
         let resolve = { (path: String) in PathResolution.resolve(path, against: baseDirectory) }
 
+        let filebeat = try root.section("filebeat")
         var inputs: [InputConfig] = []
-        for section in try root.section("filebeat")?.sections("inputs") ?? [] {
+        for section in try filebeat?.sections("inputs") ?? [] {
             inputs.append(try InputConfig.read(section, resolve: resolve))
         }
         guard let outputs = try root.section("output"), let elasticsearch = try outputs.section("elasticsearch") else {
@@ -45,8 +46,9 @@ extension ShipperConfig {
         guard ["debug", "info", "warning", "error"].contains(level) else {
             throw ConfigError(file: file, setting: "logging.level", message: "expected debug, info, warning or error, found \"\(level)\"")
         }
+        let registryFlush = try filebeat?.section("registry")?.duration("flush") ?? .seconds(1)
         return ShipperConfig(
-            inputs: inputs, output: output, dataPath: try paths?.string("data").map(resolve), logLevel: level,
+            inputs: inputs, output: output, dataPath: try paths?.string("data").map(resolve), registryFlush: registryFlush, logLevel: level,
             name: try root.string("name"), tags: try root.strings("tags") ?? [],
             unknownSettings: root.unknownKeys(), file: file)
     }
