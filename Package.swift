@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: pure libraries
@@ -136,6 +137,18 @@ let package = Package(
             exclude: ["RESULTS.md"]
         ),
         .executableTarget(name: "bench-security", dependencies: ["SecurityEngine"], path: "bench/security"),
+        .executableTarget(
+            name: "bench-load",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/loadgen"
+        ),
         .executableTarget(
             name: "bench-shipper",
             dependencies: ["Shipper", .product(name: "Hummingbird", package: "hummingbird")],

@@ -1,0 +1,141 @@
+import Histogram
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// Keeps one client connection busy until the deadline: sends a request, records the response's
+/// status and latency, sends the next (keep-alive) or reconnects (`reconnect`, one TLS
+/// handshake per request).
+final class ConnectionDriver: @unchecked Sendable {
+    let group: any EventLoopGroup
+    let host: String
+    let port: Int
+    let tls: NIOSSLContext?
+    let request: RequestTemplate
+    let deadline: NIODeadline
+    let reconnect: Bool
+    private let eventLoop: any EventLoop
+    private var result = ConnectionResult()
+    private var finished: EventLoopPromise<ConnectionResult>?
+
+    init(group: any EventLoopGroup, host: String, port: Int, tls: NIOSSLContext?, request: RequestTemplate, deadline: NIODeadline, reconnect: Bool) {
+        self.group = group
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.request = request
+        self.deadline = deadline
+        self.reconnect = reconnect
+        self.eventLoop = group.next()
+    }
+
+    /// Runs until the deadline; the tallies.
+    func start() -> EventLoopFuture<ConnectionResult> {
+        let promise = eventLoop.makePromise(of: ConnectionResult.self)
+        eventLoop.execute {
+            self.finished = promise
+            self.connect()
+        }
+        return promise.futureResult
+    }
+
+    private func connect() {
+        guard NIODeadline.now() < deadline else { return finish() }
+        let handler = ResponseHandler(driver: self)
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [tls, host] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: host == "127.0.0.1" ? nil : host))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: host, port: port)
+            .whenComplete { outcome in
+                if case .failure = outcome {
+                    self.result.errors += 1
+                    self.connect()
+                }
+            }
+    }
+
+    fileprivate func send(on context: ChannelHandlerContext) -> NIODeadline? {
+        guard NIODeadline.now() < deadline else { return nil }
+        let sentAt = NIODeadline.now()
+        context.write(NIOAny(HTTPClientRequestPart.head(request.head)), promise: nil)
+        if let body = request.body { context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil) }
+        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: nil)
+        return sentAt
+    }
+
+    fileprivate func completed(status: UInt, sentAt: NIODeadline, context: ChannelHandlerContext) -> NIODeadline? {
+        let micros = UInt64(max(0, (NIODeadline.now() - sentAt).nanoseconds / 1000))
+        _ = result.latencies.record(micros)
+        result.statuses[status, default: 0] += 1
+        if reconnect {
+            context.close(promise: nil)
+            return nil
+        }
+        return send(on: context)
+    }
+
+    fileprivate func connectionEnded(failed: Bool) {
+        if failed { result.errors += 1 }
+        if NIODeadline.now() < deadline, reconnect || failed {
+            connect()
+        } else {
+            finish()
+        }
+    }
+
+    private func finish() {
+        finished?.succeed(result)
+        finished = nil
+    }
+}
+
+/// Reads responses of one connection and hands them to the driver.
+final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let driver: ConnectionDriver
+    private var sentAt: NIODeadline?
+    private var status: UInt = 0
+    private var failed = false
+
+    init(driver: ConnectionDriver) {
+        self.driver = driver
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        sentAt = driver.send(on: context)
+        if sentAt == nil { context.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = head.status.code
+        case .body: break
+        case .end:
+            guard let sent = sentAt else { return }
+            sentAt = driver.completed(status: status, sentAt: sent, context: context)
+            if sentAt == nil, context.channel.isActive { context.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failed = true
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        driver.connectionEnded(failed: failed || sentAt != nil)
+        context.fireChannelInactive()
+    }
+}
