@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=(bench-pki bench-search bench-security)
+products=("${benches[@]}" bench-load search-node cert-issuer)
 out=bench/RESULTS.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
-echo "bench: building release executables (${benches[*]}) ..."
-for b in "${benches[@]}"; do swift build -c release --product "$b" >/dev/null; done
+echo "bench: building release executables (${products[*]}) ..."
+for b in "${products[@]}"; do swift build -c release --product "$b" >/dev/null; done
 
 {
   echo "# certlab benchmark results"
@@ -27,6 +28,10 @@ for b in "${benches[@]}"; do swift build -c release --product "$b" >/dev/null; d
     ".build/release/$b"
     echo
   done
+  echo "## search-node against nginx and wrk"
+  echo
+  echo "<!-- command: bench/node-vs-peers.sh -->"
+  bench/node-vs-peers.sh
 } | tee "$tmp"
 mv "$tmp" "$out"
 trap - EXIT

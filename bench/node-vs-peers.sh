@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The node against its peers, in one run (issues 5 and 9): nginx with `ssl_verify_client on` on the
+# same certificates serving the same JSON, wrk as the reference load tool, and certlab's own
+# bench-load (the only one of them that sends client certificates at speed).
+#
+# Each pair is measured A B A B and the median of the two runs is reported; the server is pinned
+# to CPU 0 and the load tool to CPU 1 (taskset), since both share the machine's two cores.
+# Prints Markdown rows: | measure | certlab | peer | ratio | target |
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-16}
+OUT=bench/out/peers
+rm -rf "$OUT"; mkdir -p "$OUT"
+for tool in nginx wrk openssl curl taskset; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y nginx-light wrk openssl curl util-linux)" >&2; exit 1; }
+done
+
+"$BIN/cert-issuer" init --plan config/certs.yml --out "$OUT/certs" >/dev/null
+CERTS=$PWD/$OUT/certs
+NODE_PORT=19400 NGINX_TLS=19401 NGINX_PLAIN=19402
+DOC='{"_index":"movies","_type":"_doc","_id":"3","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball","year":2011}}'
+printf '%s' "$DOC" > "$OUT/doc.json"
+
+cat > "$OUT/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $PWD/$OUT/nginx.pid;
+error_log $PWD/$OUT/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$NGINX_TLS ssl;
+    ssl_certificate $CERTS/search-node.pem;
+    ssl_certificate_key $CERTS/search-node-key.pem;
+    ssl_client_certificate $CERTS/root-ca.pem;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / { default_type application/json; alias $PWD/$OUT/doc.json; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PLAIN;
+    location / { default_type application/json; alias $PWD/$OUT/doc.json; }
+  }
+}
+NGINX
+
+cleanup() { kill "${NODE_PID:-0}" "${NGINX_PID:-0}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+taskset -c 0 nginx -c "$PWD/$OUT/nginx.conf" & NGINX_PID=$!
+taskset -c 0 "$BIN/search-node" --config config/node.yml --security-config config/security --data "$OUT/data" \
+  --port $NODE_PORT --log-level error > "$OUT/node.log" 2>&1 & NODE_PID=$!
+for _ in $(seq 50); do curl -s -o /dev/null --cacert "$CERTS/root-ca.pem" "https://localhost:$NODE_PORT/" && break; sleep 0.1; done
+
+admin=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem")
+curl -sS "${admin[@]}" -XPUT "https://localhost:$NODE_PORT/movies/_doc/3" -H 'Content-Type: application/json' \
+  -d '{"title":"Moneyball","year":2011}' >/dev/null
+curl -sS "${admin[@]}" -XPUT "https://localhost:$NODE_PORT/_opendistro/_security/api/rolesmapping/readall" \
+  -H 'Content-Type: application/json' -d '{"users":["CLIENT1"],"backend_roles":["lab"]}' >/dev/null
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+IDLE_RSS=$(rss $NODE_PID)
+
+client=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/CLIENT1.pem" --key "$CERTS/CLIENT1-key.pem")
+load() { taskset -c 1 "$BIN/bench-load" --json --duration "$DURATION" "$@" | sed -E 's/.*"rate":([0-9.]+).*/\1/'; }
+wrk_rate() { taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+median2() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (a + b) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+row() { printf '| %s | %s | %s | %s× | %s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"; }
+
+# 1. The load tool is not the bottleneck: bench-load vs wrk on plain-HTTP nginx.
+a1=$(load --url "http://127.0.0.1:$NGINX_PLAIN/" --connections "$CONNECTIONS"); b1=$(wrk_rate "http://127.0.0.1:$NGINX_PLAIN/")
+a2=$(load --url "http://127.0.0.1:$NGINX_PLAIN/" --connections "$CONNECTIONS"); b2=$(wrk_rate "http://127.0.0.1:$NGINX_PLAIN/")
+echo "| measure | certlab (req/s or docs/s) | peer | ratio | target |"
+echo "|---|---|---|---|---|"
+row "load tool: bench-load vs wrk, nginx plain HTTP keep-alive" "$(median2 "$a1" "$a2")" "$(median2 "$b1" "$b2")" "≥ 0.8×"
+
+# 2. Keep-alive authenticated GET over mTLS.
+get=(--url "https://localhost:$NODE_PORT/movies/_doc/3" "${client[@]}" --connections "$CONNECTIONS")
+peer=(--url "https://localhost:$NGINX_TLS/" "${client[@]}" --connections "$CONNECTIONS")
+a1=$(load "${get[@]}"); b1=$(load "${peer[@]}"); a2=$(load "${get[@]}"); b2=$(load "${peer[@]}")
+LOADED_RSS=$(rss $NODE_PID)
+row "keep-alive GET movies/_doc/3 by CLIENT1 over mTLS vs nginx ssl_verify_client on" "$(median2 "$a1" "$a2")" "$(median2 "$b1" "$b2")" "≥ 0.5× now, aim 0.8×"
+
+# 3. New mTLS handshakes per second (ECDSA P-256), one request per connection.
+a1=$(load "${get[@]}" --new-connections); b1=$(load "${peer[@]}" --new-connections)
+a2=$(load "${get[@]}" --new-connections); b2=$(load "${peer[@]}" --new-connections)
+row "new mTLS connections/s (handshake + 1 GET) vs nginx" "$(median2 "$a1" "$a2")" "$(median2 "$b1" "$b2")" "≥ 0.8× (issue 9: 0.9×)"
+
+# 4. _bulk of 1,000 ~200-byte log documents per request over mTLS (docs/s).
+python3 - "$OUT/bulk.ndjson" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as out:
+    for i in range(1000):
+        out.write('{"create":{"_index":"logs-bench"}}\n')
+        out.write(json.dumps({"@timestamp": "2026-11-29T12:00:00Z", "message": f"127.0.0.1 - CLIENT1 GET /movies/_doc/{i} HTTP/1.1 200 512 python-requests/2.31", "status": 200, "bytes": 512}) + "\n")
+PY
+bulk=(--url "https://localhost:$NODE_PORT/_bulk" --cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem"
+      --method POST --body "$OUT/bulk.ndjson" --content-type application/x-ndjson --connections 2)
+b1=$(load "${bulk[@]}"); b2=$(load "${bulk[@]}")
+row "_bulk 1,000 log docs per request over mTLS (docs/s)" "$(median2 "$(awk -v r="$b1" 'BEGIN{print r*1000}')" "$(awk -v r="$b2" 'BEGIN{print r*1000}')")" "25000" "≥ 1× (25k docs/s)"
+
+echo
+echo "- search-node RSS: idle ${IDLE_RSS} MB, after the keep-alive load ${LOADED_RSS} MB (targets ≤ 50 / ≤ 200 MB)"
+echo "- $(nproc) cores; server pinned to CPU 0, load to CPU 1; ${DURATION}s per run, ${CONNECTIONS} connections, median of A B A B"
