@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "cert-issuer", targets: ["CertIssuer"]),
         .executable(name: "search-node", targets: ["SearchNodeCommand"]),
         .executable(name: "beats-shipper", targets: ["BeatsShipper"]),
+        .executable(name: "security-admin", targets: ["SecurityAdminCommand"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SecurityEngine", targets: ["SecurityEngine"]),
         .library(name: "SearchEngine", targets: ["SearchEngine"]),
@@ -103,6 +104,15 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "SecurityAdmin",
+            dependencies: [
+                "LabClient", "SecurityEngine", "PKI", "JSONValue",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // MARK: executables (argument parsing and wiring only)
         .executableTarget(
             name: "SearchNodeCommand",
@@ -118,6 +128,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SecurityAdminCommand",
+            dependencies: [
+                "SecurityAdmin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
@@ -169,6 +189,10 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
+        ),
+        .testTarget(
+            name: "SecurityAdminTests",
+            dependencies: ["SecurityAdmin", "SecurityAdminCommand", "NodeServer", "PKI", "SecurityEngine", "JSONValue"]
         ),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]

@@ -45,6 +45,8 @@ public final class SearchNode: Sendable {
         if let tlsSettings = try configuration.httpTLSSettings() {
             let factory = HTTPTLSContextFactory(settingsPrefix: settings.flavor.settingsPrefix + "ssl.http.")
             let (material, key) = try factory.loadMaterial(tlsSettings)
+            try DemoCertificates.check(material.chain + material.trustedCAs, prefix: settings.flavor.settingsPrefix,
+                                       allowed: settings.all[settings.flavor.settingsPrefix + "allow_unsafe_democertificates"]?.boolValue ?? false)
             let holder = TLSContextHolder(try factory.makeContext(tlsSettings, material: material, key: key))
             tls = (holder, NodeCertificates(settings: tlsSettings, factory: factory, holder: holder, material: material,
                                             reloadEnabled: settings.sslCertReloadEnabled))

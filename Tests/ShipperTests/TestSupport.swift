@@ -73,7 +73,7 @@ func testConfig(port: Int, directory: TemporaryDirectory, input: String = "", ou
 /// Runs a shipper until `condition` holds (polling, at most `timeout`), then stops it and
 /// waits for it to finish; returns its metrics.
 @discardableResult
-func ship(_ config: ShipperConfig, dataPath: String, logger: Logger = LogCapture().logger, timeout: Duration = .seconds(20),
+func ship(_ config: ShipperConfig, dataPath: String, logger: Logger = LogCapture().logger, timeout: Duration = .seconds(90),
           while running: @Sendable () async throws -> Void = {}, until condition: @Sendable () -> Bool) async throws -> ShipperMetrics.Snapshot {
     let stop = StopSignal()
     let task = Task {
@@ -90,7 +90,7 @@ func ship(_ config: ShipperConfig, dataPath: String, logger: Logger = LogCapture
 }
 
 /// Waits (at most `timeout`) until `condition` holds.
-func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
+func eventually(timeout: Duration = .seconds(90), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
 }
