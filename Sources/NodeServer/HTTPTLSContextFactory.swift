@@ -34,7 +34,7 @@ public struct HTTPTLSMaterial: Sendable {
 
 /// A start-up or reload failure of the HTTPS layer, worded like the plugin's
 /// `Error while initializing http SSL layer from PEM: ...` and naming the setting at fault.
-public struct HTTPTLSError: Error, CustomStringConvertible, Sendable {
+public struct HTTPTLSError: Error, CustomStringConvertible, Sendable, Equatable {
     public let setting: String
     public let reason: String
     public var description: String { "Error while initializing http SSL layer from PEM: \(setting): \(reason)" }

@@ -1,0 +1,94 @@
+import Foundation
+import PKI
+import Testing
+@testable import NodeServer
+
+/// The Elasticsearch-compatible endpoints over HTTPS, as clients see them (issue 5).
+@Suite(.serialized) struct ElasticAPITests {
+    @Test func documentsSearchAndCatThroughTheNode() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies", as: "admin", body: #"{"settings":{"number_of_replicas":0}}"#).body
+                    == #"{"acknowledged":true,"shards_acknowledged":true,"index":"movies"}"#)
+            #expect(try await lab.curl("HEAD", "/movies", as: "admin").status == 200)
+            #expect(try await lab.curl("HEAD", "/nope", as: "admin").status == 404)
+            #expect(try await lab.curl("PUT", "/movies/_doc/1", as: "admin", body: #"{"title":"Moneyball","year":2011}"#).status == 201)
+            #expect(try await lab.curl("PUT", "/movies/_doc/2", as: "admin", body: #"{"title":"Heat","year":1995}"#).status == 201)
+            let updated = try await lab.curl("POST", "/movies/_update/2", as: "admin", body: #"{"doc":{"year":1996}}"#)
+            #expect(updated.body.contains(#""result":"updated""#))
+            let search = try await lab.curl("GET", "/movies/_search?q=title:heat&filter_path=hits.total,hits.hits._source", as: "admin")
+            #expect(search.body == #"{"hits":{"total":{"value":1,"relation":"eq"},"hits":[{"_source":{"title":"Heat","year":1996}}]}}"#)
+            #expect(try await lab.curl("GET", "/movies/_count", as: "admin").body == #"{"count":2,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#)
+            let cat = try await lab.curl("GET", "/_cat/indices/movies?v&h=health,index,docs.count", as: "admin")
+            #expect(cat.body == "health index  docs.count\ngreen  movies          2\n")
+            let pretty = try await lab.curl("GET", "/_cluster/health?pretty&filter_path=status", as: "admin")
+            #expect(pretty.body == "{\n  \"status\" : \"green\"\n}\n")
+        }
+    }
+
+    @Test func errorsUseTheElasticsearchErrorShape() async throws {
+        try await LabNode.with { lab in
+            let missing = try await lab.curl("GET", "/nope/_search", as: "admin")
+            #expect(missing.status == 404)
+            #expect(missing.body.hasPrefix(#"{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [nope]""#))
+            let noHandler = try await lab.curl("GET", "/movies/_nonsense/1/2", as: "admin")
+            #expect(noHandler.status == 400)
+            #expect(noHandler.body.contains("no handler found for uri [/movies/_nonsense/1/2] and method [GET]"))
+            let malformed = try await lab.curl("POST", "/movies/_search", as: "admin", body: #"{"query":{"match_all":{}"#)
+            #expect(malformed.status == 400)
+            #expect(malformed.body.contains("parse_exception"))
+        }
+    }
+
+    @Test func openSearchFlavorAnswersAsOpenSearch() async throws {
+        let files = try LabFiles()
+        let config = try String(contentsOfFile: files.nodeConfig, encoding: .utf8).replacingOccurrences(of: "opendistro_security.", with: "plugins.security.")
+        try config.write(toFile: files.nodeConfig, atomically: true, encoding: .utf8)
+        try await LabNode.with(files: files) { lab in
+            let root = try await lab.curl("GET", "/", as: "admin")
+            #expect(root.body.contains(#""version":{"distribution":"opensearch","number":"2.19.0""#))
+            #expect(root.body.hasSuffix(#""tagline":"The OpenSearch Project: https://opensearch.org/"}"#))
+            let challenge = try await run("curl", ["-sS", "-i", "--cacert", lab.cert("root-ca"), lab.url + "/"])
+            #expect(challenge.output.contains("WWW-Authenticate: Basic realm=\"OpenSearch Security\""))
+            #expect(try await lab.curl("GET", "/_plugins/_security/authinfo", as: "CLIENT1").status == 200)
+            #expect(try await lab.curl("GET", "/_opendistro/_security/authinfo", as: "CLIENT1").status == 200)
+        }
+    }
+
+    @Test func healthcheckSubcommandReportsUpAndDown() async throws {
+        try await LabNode.with { lab in
+            let binary = NodeProcess.binary
+            let up = try await run(binary, ["healthcheck", "--url", lab.url + "/_opendistro/_security/health", "--cacert", lab.cert("root-ca")])
+            #expect(up.status == 0)
+            #expect(up.output.hasPrefix("healthy: "))
+            let down = try await run(binary, ["healthcheck", "--url", "https://127.0.0.1:1/_opendistro/_security/health", "--cacert", lab.cert("root-ca")])
+            #expect(down.status == 1)
+            #expect(down.output.hasPrefix("unhealthy: "))
+        }
+    }
+
+    @Test func enabledProtocolsLimitTheTLSVersions() async throws {
+        try await LabNode.with(adjust: { $0.settings.all["opendistro_security.ssl.http.enabled_protocols"] = ["TLSv1.3"] }) { lab in
+            let old = try await run("curl", ["-sS", "--tlsv1.2", "--tls-max", "1.2", "--cacert", lab.cert("root-ca"), lab.url + "/"])
+            #expect(old.status != 0)
+            let current = try await run("curl", ["-sS", "--tlsv1.3", "--cacert", lab.cert("root-ca"), "-o", "/dev/null", "-w", "%{http_code}", lab.url + "/"])
+            #expect(current.output == "401")
+        }
+    }
+
+    @Test func demoCertificatesAreRefusedUnlessAllowed() throws {
+        let directory = try TemporaryDirectory()
+        let pem = directory.path("demo-root.pem")
+        let made = try runBlocking("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                                               "-keyout", directory.path("demo-root-key.pem"), "-out", pem, "-days", "1",
+                                               "-subj", "/DC=com/DC=example/O=Example Com Inc./OU=Example Com Inc. Root CA/CN=Example Com Inc. Root CA"])
+        #expect(made.status == 0)
+        let demo = try PEMFile.readCertificates(at: pem)
+        #expect(throws: HTTPTLSError(setting: "opendistro_security.allow_unsafe_democertificates",
+                                     reason: "Demo certificates found but opendistro_security.allow_unsafe_democertificates is set to false. Generate your own with cert-issuer init, or set it to true for a throw-away demo.")) {
+            try DemoCertificates.check(demo, prefix: "opendistro_security.", allowed: false)
+        }
+        try DemoCertificates.check(demo, prefix: "opendistro_security.", allowed: true)
+        let lab = try LabFiles()
+        try DemoCertificates.check(try PEMFile.readCertificates(at: lab.cert("root-ca")), prefix: "opendistro_security.", allowed: false)
+    }
+}
