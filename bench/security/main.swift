@@ -76,7 +76,10 @@ for iteration in 0..<iterations {
 samples.sort()
 let sorted = samples
 func percentile(_ p: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000 }
-print("authorization decision, 50 roles with wildcard/regex/placeholder patterns, \(users.count) users, \(iterations) decisions")
-print(String(format: "p50 %.2f µs   p90 %.2f µs   p99 %.2f µs   (allowed %d)", percentile(0.5), percentile(0.9), percentile(0.99), allowedCount))
 let target = 5.0
-print(percentile(0.5) <= target ? "PASS p50 ≤ \(target) µs" : "FAIL p50 > \(target) µs")
+print("| benchmark | decisions | p50 µs | p90 µs | p99 µs | target |")
+print("|---|---|---|---|---|---|")
+print(String(format: "| security: authorization decision, 50 roles with wildcard/regex/placeholder patterns, %d users (%d allowed) | %d | %.2f | %.2f | %.2f | p50 ≤ %.1f µs |",
+             users.count, allowedCount, iterations, percentile(0.5), percentile(0.9), percentile(0.99), target))
+print("")
+print(percentile(0.5) <= target ? "PASS: p50 ≤ \(target) µs" : "FAIL: p50 > \(target) µs")
