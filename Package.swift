@@ -180,7 +180,12 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "SecurityEngineTests", dependencies: ["SecurityEngine"]),
         .testTarget(name: "SearchEngineTests", dependencies: ["SearchEngine", "bench-search"]),
-        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine"]),
+        .target(
+            name: "LabTestSupport",
+            dependencies: ["NodeServer", "PKI", "SecurityEngine", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LabTestSupport"
+        ),
+        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine", "LabTestSupport"]),
         .testTarget(
             name: "ShipperTests",
             dependencies: [
@@ -192,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SecurityAdminTests",
-            dependencies: ["SecurityAdmin", "SecurityAdminCommand", "NodeServer", "PKI", "SecurityEngine", "JSONValue"]
+            dependencies: ["SecurityAdmin", "SecurityAdminCommand", "NodeServer", "PKI", "SecurityEngine", "JSONValue", "LabTestSupport"]
         ),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
     ]

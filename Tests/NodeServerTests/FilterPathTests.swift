@@ -1,3 +1,4 @@
+import LabTestSupport
 import JSONValue
 import Testing
 @testable import NodeServer

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Logging
 import Testing
 @testable import NodeServer

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Hummingbird
 import NIOCore
 import Testing

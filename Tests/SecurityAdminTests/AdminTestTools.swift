@@ -1,46 +1,15 @@
 import Foundation
-
-/// Runs a command line tool and returns its exit status and combined output. The wait happens
-/// on a Dispatch thread, never on the cooperative pool, which the in-process node needs to
-/// answer the very requests the tool makes (see NodeServerTests' TestTools).
-@discardableResult
-func runTool(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-                process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-                if let directory { process.currentDirectoryURL = directory }
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-            })
-        }
-    }
-}
+import LabTestSupport
 
 /// The `security-admin` executable built next to the test bundle.
-let securityAdminBinary: String = {
-    let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    var directory = URL(fileURLWithPath: running).deletingLastPathComponent()
-    // On macOS the test binary sits inside `X.xctest/Contents/MacOS`.
-    while directory.pathExtension == "xctest" || ["MacOS", "Contents"].contains(directory.lastPathComponent) {
-        directory.deleteLastPathComponent()
-    }
-    return directory.appendingPathComponent("security-admin").path
-}()
+let securityAdminBinary = productsDirectory.appendingPathComponent("security-admin").path
 
 /// Runs the built `security-admin` with `arguments`.
 func securityAdmin(_ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
     guard FileManager.default.isExecutableFile(atPath: securityAdminBinary) else {
         throw AdminTestFailure("security-admin not found at \(securityAdminBinary); build it with `swift build --build-tests`")
     }
-    return try await runTool(securityAdminBinary, arguments, in: directory)
+    return try await run(securityAdminBinary, arguments, in: directory)
 }
 
 struct AdminTestFailure: Error, CustomStringConvertible {
@@ -116,16 +85,4 @@ func unusedPort() throws -> Int {
 }
 
 /// A throw-away directory removed when the value is released.
-final class AdminTempDirectory: Sendable {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("certlab-admin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
-    }
-    func read(_ name: String) throws -> String { try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8) }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
+

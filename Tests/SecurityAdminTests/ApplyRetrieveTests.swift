@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import SecurityEngine
 import Testing
 
@@ -21,7 +22,7 @@ import Testing
             // One atomic request: the store version moved by exactly one.
             #expect(try await lab.configVersion() == versionBefore + 1)
 
-            let parent = try AdminTempDirectory()
+            let parent = try TemporaryDirectory()
             let retrieved = try await securityAdmin(["-r", "-cd", parent.url.path] + lab.flags())
             #expect(retrieved.status == 0, "\(retrieved.output)")
             let folders = try FileManager.default.contentsOfDirectory(atPath: parent.url.path)
@@ -53,7 +54,7 @@ import Testing
 
     @Test func backupWritesStandardFileNamesThatUploadAgain() async throws {
         try await AdminLab.with { lab in
-            let backup = try AdminTempDirectory()
+            let backup = try TemporaryDirectory()
             let saved = try await securityAdmin(["-backup", backup.url.path] + lab.flags())
             #expect(saved.status == 0, "\(saved.output)")
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: backup.url.path))
@@ -62,7 +63,7 @@ import Testing
             #expect(restored.status == 0, "\(restored.output)")
             #expect(restored.output.hasSuffix("   SUCC: Configuration for 'audit' created or updated\nDone with success\n"))
 
-            let out = try AdminTempDirectory()
+            let out = try TemporaryDirectory()
             let modern = try await securityAdmin(["retrieve", "--out", out.url.path] + lab.options())
             #expect(modern.status == 0, "\(modern.output)")
             #expect(modern.output.contains("Will retrieve '_doc/rolesmapping' into \(out.path("roles_mapping.yml")) ... OK\n"))
@@ -76,7 +77,7 @@ import Testing
 
     @Test func singleFileUploadReplacesOnlyThatType() async throws {
         try await AdminLab.with { lab in
-            let dir = try AdminTempDirectory()
+            let dir = try TemporaryDirectory()
             try dir.write("mapping.yml", """
                 _meta: {type: rolesmapping, config_version: 2}
                 readall: {users: [CLIENT1]}
@@ -105,5 +106,5 @@ import Testing
         }
     }
 
-    static let fixtures = AdminLab.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/odfe-1.13/securityconfig")
+    static let fixtures = LabFiles.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/odfe-1.13/securityconfig")
 }

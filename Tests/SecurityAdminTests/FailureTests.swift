@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// Each way a run can go wrong ends with a clear message and a non-zero exit, and nothing is

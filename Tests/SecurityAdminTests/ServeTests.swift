@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import Testing
 
 /// `security-admin serve` against a real node (issue 6 tests: an edit to roles_mapping.yml
@@ -17,7 +18,7 @@ import Testing
             let first = try await serve.waitFor("applied 8 types from \(source.url.path) as version ")
             #expect(first.hasSuffix("no changes"), "\(first)")
             _ = try await serve.waitFor("watching \(source.url.path) for changes")
-            let health = try await runTool("curl", ["-sS", "http://127.0.0.1:\(healthPort)/health", "-w", "\n%{http_code}"])
+            let health = try await run("curl", ["-sS", "http://127.0.0.1:\(healthPort)/health", "-w", "\n%{http_code}"])
             #expect(health.output.hasPrefix(#"{"status":"UP","version":"#), "\(health.output)")
             #expect(health.output.hasSuffix("\n200"))
 
@@ -58,7 +59,7 @@ import Testing
         let healthPort = try #require(Int(listening.split(separator: " ").last ?? ""))
         let waiting = try await serve.waitFor("waiting for node at https://127.0.0.1:\(port): ")
         #expect(waiting.hasSuffix("; retrying in 0.25s"), "\(waiting)")
-        let health = try await runTool("curl", ["-sS", "http://127.0.0.1:\(healthPort)/health", "-w", "\n%{http_code}"])
+        let health = try await run("curl", ["-sS", "http://127.0.0.1:\(healthPort)/health", "-w", "\n%{http_code}"])
         #expect(health.output == "{\"status\":\"DOWN\",\"message\":\"waiting for the first successful apply\",\"last_error\":null}\n503")
         #expect(await serve.stop() == 0)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LabTestSupport
 import SecurityEngine
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
         let v6 = try await securityAdmin(["-vc", "6", "-cd", AdminLab.securityConfig.path])
         #expect(v6.status == 1)
         #expect(v6.output.contains("ERR: config version 6 is not supported; certlab reads version 7 files (_meta.config_version: 2), use -vc 7"))
-        let dir = try AdminTempDirectory()
+        let dir = try TemporaryDirectory()
         try dir.write("roles.yml", "my_role:\n  cluster_permissions: []\n")
         let missingMeta = try await securityAdmin(["validate", "--file", dir.path("roles.yml"), "--type", "roles"])
         #expect(missingMeta.status == 1)
@@ -44,7 +45,7 @@ import Testing
     @Test func reloadAndDiagnoseTalkToTheNode() async throws {
         try await AdminLab.with { lab in
             let before = try await lab.configVersion()
-            let work = try AdminTempDirectory()
+            let work = try TemporaryDirectory()
             let result = try await securityAdmin(["-rl", "-dg"] + lab.flags(), in: work.url)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("Reload config on all nodes\n   SUCC: Reloaded configuration, version \(before + 1)\nDone with success\n"))

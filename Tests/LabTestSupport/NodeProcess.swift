@@ -2,18 +2,15 @@ import Foundation
 
 /// The built `search-node` executable running as a child process on `LabFiles`, for what an
 /// in-process node cannot show: `kill -9`, SIGTERM, restarts on the same data path.
-final class NodeProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
+public final class NodeProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
 
     /// The products directory: the test bundle is built next to the executables.
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("search-node").path
-    }
+    public static var binary: String { productsDirectory.appendingPathComponent("search-node").path }
 
     /// Starts the node on a free port and waits for its "listening on port N" line.
-    init(_ files: LabFiles) async throws {
+    public init(_ files: LabFiles) async throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["--config", files.nodeConfig, "--security-config", files.securityConfig,
                              "--data", files.dataPath, "--port", "0", "--log-level", "warning"]
@@ -37,12 +34,12 @@ final class NodeProcess: @unchecked Sendable {
         }
     }
 
-    var url: String { "https://localhost:\(port)" }
+    public var url: String { "https://localhost:\(port)" }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for the process to end; its exit status.
-    func wait() async -> Int32 {
+    public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 self.process.waitUntilExit()

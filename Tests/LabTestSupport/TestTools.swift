@@ -6,7 +6,7 @@ import Foundation
 /// thread per core (two here), and the in-process node under test needs them to answer the very
 /// request the tool is waiting for.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
+public func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             continuation.resume(with: Result { try runBlocking(executable, arguments, in: directory) })
@@ -16,7 +16,7 @@ func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) 
 
 /// `run` for synchronous set-up code that serves no requests meanwhile.
 @discardableResult
-func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+public func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     // Through env, so `python3` is the one on PATH (where CI's pip installed requests).
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
@@ -32,23 +32,27 @@ func runBlocking(_ executable: String, _ arguments: [String], in directory: URL?
 }
 
 /// A throw-away directory removed when the value is released.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-    init() throws {
+public final class TemporaryDirectory: Sendable {
+    public let url: URL
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("certlab-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func write(_ name: String, _ text: String) throws {
+        try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    public func read(_ name: String) throws -> String { try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8) }
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// Certificates made with plain `openssl`, following the Open Distro tutorial's recipe: a root
 /// CA, a node certificate with SANs, and client certificates signed by the root — plus one
 /// client from an unrelated CA. The node must accept these as well as cert-issuer's.
-struct OpenSSLLabCertificates: Sendable {
-    let directory: TemporaryDirectory
+public struct OpenSSLLabCertificates: Sendable {
+    public let directory: TemporaryDirectory
 
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory()
         let dir = directory.url
         func openssl(_ arguments: String) throws {
@@ -75,5 +79,17 @@ struct OpenSSLLabCertificates: Sendable {
         }
     }
 
-    func path(_ name: String) -> String { directory.path(name) }
+    public func path(_ name: String) -> String { directory.path(name) }
 }
+
+/// The directory the build put the products in: the test bundle is linked next to the
+/// executables (`search-node`, `security-admin`, `beats-shipper`, `cert-issuer`).
+public let productsDirectory: URL = {
+    let running = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var directory = URL(fileURLWithPath: running).deletingLastPathComponent()
+    // On macOS the test binary sits inside `X.xctest/Contents/MacOS`.
+    while directory.pathExtension == "xctest" || ["MacOS", "Contents"].contains(directory.lastPathComponent) {
+        directory.deleteLastPathComponent()
+    }
+    return directory
+}()

@@ -9,12 +9,12 @@ import SecurityEngine
 ///
 /// Besides the plan's certificates the folder holds `expired` (valid two years ago),
 /// `revoked` (on crl.pem) and `stranger` (signed by an unrelated CA) clients.
-struct LabFiles: Sendable {
-    let directory: TemporaryDirectory
+public struct LabFiles: Sendable {
+    public let directory: TemporaryDirectory
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory()
         let config = directory.url.appendingPathComponent("config")
         try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("config"), to: config)
@@ -32,20 +32,20 @@ struct LabFiles: Sendable {
             clients: [{name: stranger, dn: "CN=stranger,O=elsewhere"}]
             """, source: "stranger-plan.yml")
         _ = try CertificateIssuance.initialize(plan: strangerPlan, directory: other)
-        for file in ["stranger.pem", "stranger-key.pem"] {
-            try FileManager.default.copyItem(atPath: other.filePath(file), toPath: certs.filePath(file))
+        for (file, copy) in [("stranger.pem", "stranger.pem"), ("stranger-key.pem", "stranger-key.pem"), ("root-ca.pem", "other-ca.pem")] {
+            try FileManager.default.copyItem(atPath: other.filePath(file), toPath: certs.filePath(copy))
         }
     }
 
-    var nodeConfig: String { directory.path("config/node.yml") }
-    var securityConfig: String { directory.path("config/security") }
-    var dataPath: String { directory.path("data") }
-    func cert(_ name: String) -> String { directory.path("certs/\(name).pem") }
-    func key(_ name: String) -> String { directory.path("certs/\(name)-key.pem") }
+    public var nodeConfig: String { directory.path("config/node.yml") }
+    public var securityConfig: String { directory.path("config/security") }
+    public var dataPath: String { directory.path("data") }
+    public func cert(_ name: String) -> String { directory.path("certs/\(name).pem") }
+    public func key(_ name: String) -> String { directory.path("certs/\(name)-key.pem") }
 
     /// curl against `url` as `client` (nil: no certificate); returns exit status, HTTP status and body.
-    func curl(_ method: String, _ url: String, as client: String?, basic: String?, body: String?,
-              contentType: String) async throws -> (exit: Int32, status: Int, body: String) {
+    public func curl(_ method: String, _ url: String, as client: String?, basic: String?, body: String?,
+                     contentType: String) async throws -> (exit: Int32, status: Int, body: String) {
         var arguments = ["-sS", "-X", method, "--cacert", cert("root-ca"), "-w", "\n%{http_code}"]
         if let client { arguments += ["--cert", cert(client), "--key", key(client)] }
         if let basic { arguments += ["-u", basic] }
@@ -57,17 +57,17 @@ struct LabFiles: Sendable {
 }
 
 /// A real `SearchNode` served in-process on a free port of 127.0.0.1 from `LabFiles`, until `stop()`.
-final class LabNode: @unchecked Sendable {
-    let files: LabFiles
-    let node: SearchNode
-    private(set) var port = 0
+public final class LabNode: @unchecked Sendable {
+    public let files: LabFiles
+    public let node: SearchNode
+    public private(set) var port = 0
     private var task: Task<Void, any Error>?
 
-    var directory: TemporaryDirectory { files.directory }
+    public var directory: TemporaryDirectory { files.directory }
 
     /// Prepares the files, configures and starts the node. `adjust` may change the settings
     /// (client auth mode, bootstrap directory, ...) before the node is built.
-    static func start(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in }) async throws -> LabNode {
+    public static func start(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in }) async throws -> LabNode {
         let files = try files ?? LabFiles()
         var configuration = try NodeConfiguration(configFile: URL(fileURLWithPath: files.nodeConfig),
                                                   securityConfigDirectory: URL(fileURLWithPath: files.securityConfig),
@@ -82,7 +82,7 @@ final class LabNode: @unchecked Sendable {
     }
 
     /// Runs `body` against a fresh node and stops the node afterwards, also when `body` throws.
-    static func with(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in },
+    public static func with(files: LabFiles? = nil, adjust: (inout NodeConfiguration) -> Void = { _ in },
                      _ body: (LabNode) async throws -> Void) async throws {
         let lab = try await start(files: files, adjust: adjust)
         do {
@@ -109,17 +109,17 @@ final class LabNode: @unchecked Sendable {
     }
 
     /// Graceful shutdown, as SIGTERM does it; waits until the node has stopped.
-    func stop() async {
+    public func stop() async {
         await node.shutdown()
         _ = try? await task?.value
     }
 
-    var url: String { "https://localhost:\(port)" }
-    func cert(_ name: String) -> String { files.cert(name) }
-    func key(_ name: String) -> String { files.key(name) }
+    public var url: String { "https://localhost:\(port)" }
+    public func cert(_ name: String) -> String { files.cert(name) }
+    public func key(_ name: String) -> String { files.key(name) }
 
     /// curl against the node as `client` (nil: no certificate); returns exit status, HTTP status and body.
-    func curl(_ method: String = "GET", _ path: String, as client: String? = nil, basic: String? = nil,
+    public func curl(_ method: String = "GET", _ path: String, as client: String? = nil, basic: String? = nil,
               body: String? = nil, contentType: String = "application/json") async throws -> (exit: Int32, status: Int, body: String) {
         try await files.curl(method, url + path, as: client, basic: basic, body: body, contentType: contentType)
     }
