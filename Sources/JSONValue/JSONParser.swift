@@ -149,14 +149,18 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes, so the bytes can be decoded directly.
+        var ascii = true
+        // Fast path: no escapes, so the bytes can be decoded directly; pure ASCII (keys, most
+        // values) is valid UTF-8 as it stands and skips validation.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 return try decodeUTF8(slice, at: start)
             }
+            ascii = ascii && byte < 0x80
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("Illegal unquoted character (CTRL-CHAR, code \(byte)): has to be escaped using backslash to be included in string value") }
             index += 1
@@ -259,6 +263,15 @@ struct JSONParser {
             index += 1
             if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
             guard skipDigits() > 0 else { throw error("Unexpected \(describeCurrent()): Exponent indicator not followed by a digit") }
+        }
+        // Up to 18 digits cannot overflow Int64: accumulate them directly instead of making a
+        // String and parsing it again (numbers are most of a log document's values).
+        let negative = bytes[start] == UInt8(ascii: "-")
+        let firstDigit = negative ? start + 1 : start
+        if isInteger, index - firstDigit <= 18 {
+            var value: Int64 = 0
+            for position in firstDigit..<index { value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0")) }
+            return .int(negative ? -value : value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }

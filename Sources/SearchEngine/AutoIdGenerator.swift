@@ -23,17 +23,26 @@ final class AutoIdGenerator: @unchecked Sendable {
             if sequence == 0 && now == lastMillis { lastMillis = now + 1 } else { lastMillis = now }
             return (lastMillis, sequence)
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(15)
-        for shift in stride(from: 40, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: millis >> Int64(shift))) }
-        for shift in stride(from: 16, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: counter >> UInt32(shift))) }
-        bytes.append(contentsOf: node)
-        var text = ""
-        text.reserveCapacity(20)
-        for group in stride(from: 0, to: 15, by: 3) {
-            let value = UInt32(bytes[group]) << 16 | UInt32(bytes[group + 1]) << 8 | UInt32(bytes[group + 2])
-            for shift in [18, 12, 6, 0] { text.append(SearchEngine.urlSafeAlphabet[Int((value >> UInt32(shift)) & 63)]) }
+        // 15 bytes → 20 base64 characters, written into a fixed buffer (no per-character
+        // `Character` appends: this runs once per bulk item).
+        return String(unsafeUninitializedCapacity: 20) { text in
+            var bytes: (UInt64, UInt64) = (0, 0)
+            return withUnsafeMutableBytes(of: &bytes) { raw in
+                for shift in 0..<6 { raw[shift] = UInt8(truncatingIfNeeded: millis >> Int64(40 - 8 * shift)) }
+                for shift in 0..<3 { raw[6 + shift] = UInt8(truncatingIfNeeded: counter >> UInt32(16 - 8 * shift)) }
+                for position in 0..<6 { raw[9 + position] = node[position] }
+                var written = 0
+                for group in stride(from: 0, to: 15, by: 3) {
+                    let value = UInt32(raw[group]) << 16 | UInt32(raw[group + 1]) << 8 | UInt32(raw[group + 2])
+                    for shift in stride(from: UInt32(18), through: 0, by: -6) {
+                        text[written] = Self.alphabet[Int((value >> shift) & 63)]
+                        written += 1
+                    }
+                }
+                return written
+            }
         }
-        return text
     }
+
+    private static let alphabet: [UInt8] = SearchEngine.urlSafeAlphabet.map { $0.asciiValue! }
 }

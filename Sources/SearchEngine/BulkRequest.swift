@@ -73,7 +73,8 @@ public struct BulkRequest: Sendable, Equatable {
     }
 
     private static func parseActionLine(_ bytes: ArraySlice<UInt8>, line: Int, defaultIndex: String?) throws(ElasticsearchError) -> BulkItem {
-        let malformed = "Malformed action/metadata line [\(line)]"
+        if let item = compactActionLine(bytes, line: line) { return item }
+        var malformed: String { "Malformed action/metadata line [\(line)]" }
         let json: JSON
         do { json = try JSON(parsing: bytes) } catch {
             throw .illegalArgument("\(malformed), expected START_OBJECT but found invalid JSON: \(error)")
@@ -134,9 +135,7 @@ extension SearchEngine {
                     // Items validate everything before writing, so a failed item left nothing behind
                     // (an auto-created index stays, as in ES). Storage errors abort the whole bulk.
                     let result = try Self.execute(item, id: id, db, &catalog)
-                    var object = result.json.objectValue!
-                    object["status"] = .int(Int64(result.status))
-                    results.append([item.action.rawValue: .object(object)])
+                    results.append([item.action.rawValue: .object(result.object(status: result.status))])
                 } catch let error as ElasticsearchError {
                     results.append(Self.bulkFailure(item, id: id, error))
                     errors = true

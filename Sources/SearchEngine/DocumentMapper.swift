@@ -4,8 +4,19 @@ import JSONValue
 /// What one document contributes to the search structures: words per FTS5 column and typed
 /// values per field (the rows of `vals`).
 struct AnalyzedDocument {
-    var texts: [Int: String] = [:]
+    /// Text per FTS5 column, in the order the columns were first filled (a document fills a
+    /// handful, so an array beats hashing column numbers).
+    var texts: [(column: Int, text: String)] = []
     var values: [(field: Int64, value: DatabaseValue)] = []
+
+    /// Adds `text` to `column`; several values of one field are separated by a line break.
+    mutating func addText(_ text: String, column: Int) {
+        if let position = texts.firstIndex(where: { $0.column == column }) {
+            texts[position].text += "\n" + text
+        } else {
+            texts.append((column, text))
+        }
+    }
 }
 
 /// Walks a `_source` against the index mapping, adding dynamic mappings for new fields and
@@ -26,6 +37,9 @@ struct DocumentMapper {
         self.metadata = metadata
         self.id = id
         self.register = register
+        // One value per mapped field is typical; growing the arrays one by one cost more.
+        document.values.reserveCapacity(metadata.fields.count)
+        document.texts.reserveCapacity(4)
     }
 
     mutating func analyze(_ source: JSON) throws {
@@ -110,24 +124,26 @@ struct DocumentMapper {
         }
     }
 
-    private mutating func index(_ value: JSON, field: FieldInfo) throws {
-        let text: String? = switch value {
+    /// A scalar as the text ES indexes for it (numbers as Java prints them).
+    private static func text(of value: JSON) -> String? {
+        switch value {
         case .string(let string): string
         case .int(let number): String(number)
         case .double(let number): JSON.javaDoubleText(number)
         case .bool(let flag): flag ? "true" : "false"
         default: nil
         }
+    }
+
+    private mutating func index(_ value: JSON, field: FieldInfo) throws {
+        // Only text-like fields and error messages need the text form: numbers skip formatting.
+        var text: String? { Self.text(of: value) }
         switch field.type {
         case .text:
-            guard let text, let column = field.column else { return }
-            if let existing = document.texts[column] {
-                document.texts[column] = existing + "\n" + text
-            } else {
-                document.texts[column] = text
-            }
+            guard let text = Self.text(of: value), let column = field.column else { return }
+            document.addText(text, column: column)
         case .keyword:
-            guard let text else { return }
+            guard let text = Self.text(of: value) else { return }
             // `ignore_above` counts characters; bytes bound them, so most values skip the O(n) count.
             if let limit = field.ignoreAbove, text.utf8.count > limit, text.count > limit { return }
             document.values.append((field.id, text.databaseValue))

@@ -16,8 +16,12 @@ public struct WriteCondition: Sendable, Equatable {
 }
 
 /// The outcome of one index/create/update/delete, rendered as ES's write response.
+///
+/// Keeps only what the response shows of the index (not a copy of its `IndexMetadata`, whose
+/// dictionaries cost retains on every copy of a bulk item's result).
 struct WriteResult {
-    var index: IndexMetadata
+    var indexName: String
+    var shards: JSON
     var id: String
     var version: Int64
     var seqNo: Int64
@@ -25,20 +29,30 @@ struct WriteResult {
     var status: Int
     var source: JSON? = nil
 
-    /// The response keys in ES's order; filled by assignment, which is cheaper than building a
-    /// fresh object per bulk item.
-    private static let template: JSONObject = ["_index": "", "_type": "_doc", "_id": "", "_version": 0, "result": "",
-                                               "_shards": .null, "_seq_no": 0, "_primary_term": 1]
+    init(index: IndexMetadata, id: String, version: Int64, seqNo: Int64, result: String, status: Int) {
+        indexName = index.name
+        shards = result == "noop" ? Self.noopShards : index.writeShards
+        self.id = id
+        self.version = version
+        self.seqNo = seqNo
+        self.result = result
+        self.status = status
+    }
 
-    var json: JSON {
-        var object = Self.template
-        object["_index"] = .string(index.name)
-        object["_id"] = .string(id)
-        object["_version"] = .int(version)
-        object["result"] = .string(result)
-        object["_shards"] = result == "noop" ? ["total": 0, "successful": 0, "failed": 0] : index.writeShards
-        object["_seq_no"] = .int(seqNo)
-        return .object(object)
+    /// A `noop` update wrote to no shard.
+    private static let noopShards: JSON = ["total": 0, "successful": 0, "failed": 0]
+
+    /// ES's write response, keys in ES's order (`status` is added for bulk items).
+    var json: JSON { .object(object(status: nil)) }
+
+    /// The response object, built in key order in one pass (a bulk of 1,000 items builds 1,000).
+    func object(status: Int?) -> JSONObject {
+        var members: [(String, JSON)] = [
+            ("_index", .string(indexName)), ("_type", "_doc"), ("_id", .string(id)), ("_version", .int(version)),
+            ("result", .string(result)), ("_shards", shards), ("_seq_no", .int(seqNo)), ("_primary_term", 1),
+        ]
+        if let status { members.append(("status", .int(Int64(status)))) }
+        return JSONObject(members)
     }
 }
 

@@ -62,8 +62,13 @@ public struct IndexMetadata: Sendable {
     /// `_shards` of a write response: one primary plus the replicas that cannot be assigned on a
     /// single node, so `total` is 1 + replicas and `successful` is 1 (what ES 7.10 reports).
     var writeShards: JSON {
-        ["total": .int(Int64(1 + numberOfReplicas)), "successful": 1, "failed": 0]
+        Self.commonWriteShards.indices.contains(numberOfReplicas)
+            ? Self.commonWriteShards[numberOfReplicas]
+            : ["total": .int(Int64(1 + numberOfReplicas)), "successful": 1, "failed": 0]
     }
+
+    /// `writeShards` for 0–3 replicas (ES's default is 1), built once: every bulk item carries it.
+    private static let commonWriteShards: [JSON] = (0...3).map { ["total": .int(Int64(1 + $0)), "successful": 1, "failed": 0] }
 
     /// `{"index":{...}}` settings as `GET /index` shows them (values as strings, like ES).
     var settingsJSON: JSON {

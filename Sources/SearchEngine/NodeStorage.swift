@@ -27,6 +27,7 @@ enum NodeStorage {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Fewer, larger checkpoints: bulk ingest writes many pages per transaction.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            try BM25.register(db)
         }
         let writer: any DatabaseWriter
         if let dataPath {

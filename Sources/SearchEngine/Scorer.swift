@@ -2,7 +2,7 @@ import GRDB
 import GRDBSQLite
 
 /// Computes `_score` for matched documents of one index, the way ES combines clause scores:
-/// text clauses give their BM25 (FTS5 `bm25()`, negated), `bool` sums `must` and matching
+/// text clauses give their BM25 (FTS5 `bm25()` as `es_bm25`, negated), `bool` sums `must` and matching
 /// `should` clauses, `multi_match` best_fields takes the best field, filters and other
 /// non-text clauses give their boost (ES scores `term`/`range` on keywords near-constantly too).
 final class Scorer {
@@ -20,7 +20,8 @@ final class Scorer {
     /// Steps the SQLite statement directly: a `match` over 100k documents can yield 10k rows,
     /// and generic row decoding was most of the query time.
     func forEachMatch(_ expression: String, _ body: (Int64, Double) -> Void) throws {
-        let statement = try db.cachedStatement(sql: "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ?")
+        // `es_bm25` is `bm25()` without its per-row size lookup (see BM25.swift).
+        let statement = try db.cachedStatement(sql: "SELECT rowid, \(BM25.scoreExpression) FROM fts WHERE fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3")
         let raw = statement.sqliteStatement
         sqlite3_reset(raw)
         try statement.setArguments([expression, range.lowerBound, range.upperBound])

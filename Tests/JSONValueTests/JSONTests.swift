@@ -79,6 +79,34 @@ import Testing
         #expect(object["c"] == .int(3))
     }
 
+    /// Objects switch from a linear scan to a key index past `indexThreshold` keys; order,
+    /// lookups, replacement, removal and equality must not notice the switch.
+    @Test(arguments: [3, JSONObject.indexThreshold, JSONObject.indexThreshold + 1, 40])
+    func objectsBehaveTheSameAtEverySize(_ size: Int) throws {
+        var object = JSONObject()
+        for number in 0..<size { object["k\(number)"] = .int(Int64(number)) }
+        object["k0"] = "replaced"
+        #expect(object.count == size)
+        #expect(object.keys == (0..<size).map { "k\($0)" })
+        #expect(object["k0"] == "replaced")
+        #expect(object["k\(size - 1)"] == .int(Int64(size - 1)))
+        #expect(object["missing"] == nil)
+        #expect(object.removeValue(forKey: "k1") == .int(1))
+        #expect(object["k2"] == .int(2))
+        object["k1"] = 1
+        #expect(object.keys.last == "k1")
+        let reversed = JSONObject(object.reversed().map { ($0.key, $0.value) })
+        #expect(reversed == object)
+        #expect(reversed.hashValue == object.hashValue)
+        let text = JSON.object(object).serialized()
+        #expect(try JSON(parsing: text).serialized() == text)
+    }
+
+    @Test func parsesIntegersAtTheInt64Limits() throws {
+        #expect(try JSON(parsing: "[-0,123456789012345678,-123456789012345678,9223372036854775807,-9223372036854775808,9223372036854775808]")
+            == [0, 123_456_789_012_345_678, -123_456_789_012_345_678, .int(.max), .int(.min), .double(9_223_372_036_854_775_808)])
+    }
+
     @Test func accessorsConvertNumbers() {
         #expect(JSON.double(3).intValue == 3)
         #expect(JSON.double(3.5).intValue == nil)

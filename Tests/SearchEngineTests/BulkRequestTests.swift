@@ -142,4 +142,29 @@ import JSONValue
         #expect(body["items"]?.arrayValue?.map { $0["create"]?["status"] } == [201, 201])
         #expect(try engine.count("filebeat-*", body: nil).body == json(#"{"count":2,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#))
     }
+
+    /// Compact action lines take a shortcut (BulkActionLine.swift); it must read them exactly as
+    /// the general parser reads the same line written with spaces.
+    @Test(arguments: [
+        #"{"create":{"_index":"logs"}}"#, #"{"index":{"_index":"logs","_id":"a-1"}}"#,
+        #"{"delete":{"_index":"logs","_id":"7"}}"#, #"{"update":{"_index":"logs","_id":"x y"}}"#,
+    ])
+    func compactActionLinesReadAsTheGeneralParserReadsThem(_ compact: String) throws {
+        let spaced = compact.replacingOccurrences(of: ":", with: " : ").replacingOccurrences(of: ",", with: " , ")
+        let source = compact.contains("delete") ? "" : (compact.contains("update") ? "{\"doc\":{\"a\":1}}\n" : "{\"a\":1}\n")
+        #expect(BulkRequest.compactActionLine(ArraySlice(compact.utf8), line: 1) != nil)
+        #expect(BulkRequest.compactActionLine(ArraySlice(spaced.utf8), line: 1) == nil)
+        let fast = try BulkRequest.parse(Array((compact + "\n" + source).utf8), defaultIndex: "other")
+        let general = try BulkRequest.parse(Array((spaced + "\n" + source).utf8), defaultIndex: "other")
+        #expect(fast == general)
+        #expect(fast.items.first?.index == "logs")
+    }
+
+    @Test func incompleteCompactLinesFallBackToTheGeneralErrors() {
+        #expect(BulkRequest.compactActionLine(ArraySlice(#"{"delete":{"_index":"logs"}}"#.utf8), line: 1) == nil)
+        #expect(BulkRequest.compactActionLine(ArraySlice(#"{"index":{"_index":"lo\"gs"}}"#.utf8), line: 1) == nil)
+        #expect(throws: ElasticsearchError.actionValidation(["id is missing"])) {
+            try BulkRequest.parse(Array(#"{"delete":{"_index":"logs"}}\#n"#.utf8), defaultIndex: nil)
+        }
+    }
 }

@@ -102,8 +102,7 @@ struct Benchmark {
     }
 
     /// `_bulk` NDJSON with `create` actions (what Filebeat sends), parsed and executed per batch.
-    func bulkIngest(_ lines: [String]) throws -> (Double, SearchEngine, String) {
-        let directory = NSTemporaryDirectory() + "bench-engine-\(UUID().uuidString)"
+    func bulkIngest(_ lines: [String], into directory: String = NSTemporaryDirectory() + "bench-engine-\(UUID().uuidString)") throws -> (Double, SearchEngine, String) {
         let engine = try SearchEngine(dataPath: directory)
         var bodies: [[UInt8]] = []
         for batchStart in stride(from: 0, to: lines.count, by: batchSize) {
