@@ -5,10 +5,24 @@ SHELL := /bin/bash
 SWIFT        ?= swift
 DEBUG_BIN     = .build/debug
 RELEASE_BIN   = .build/release
-# Debian packages the project needs to build, test and run its lab natively.
-DEB_PACKAGES  = libsqlite3-dev libssl-dev openssl python3-pip curl
+# Debian packages the project needs to build, test and run its lab natively; docker-compose
+# (1.29, Python) validates compose/docker-compose.yml without a Docker engine in `make test`.
+DEB_PACKAGES  = libsqlite3-dev libssl-dev openssl python3-pip curl docker-compose
+PYTHON       ?= python3
 
-.PHONY: help deps build release test certs bench lab-up lab-down lab-status clean
+# The lab that `make test` brings up: debug binaries (already built by `build`, saves CI a
+# release build), its own ports so a lab on 9200 is not disturbed, and every service.
+# Setting TEST_LAB_SERVICES to fewer services skips, visibly, the walkthroughs needing the others.
+TEST_LAB_BUILD    ?= debug
+TEST_HTTP_PORT    ?= 29200
+TEST_ADMIN_PORT   ?= 29601
+TEST_LAB_SERVICES ?= certs search-node security-admin log-generator beats-shipper
+# Products compose and the lab reference that Package.swift does not declare (yet): the compose
+# check reports their uses as PENDING instead of failing (and says when one has landed).
+PENDING_PRODUCTS  ?=
+DOCS              ?= $(sort $(wildcard docs/[0-9][0-9]-*.md))
+
+.PHONY: help deps build release test test-compose test-lab certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,8 +44,22 @@ build: ## Debug build of every target, tests included
 release: ## Release build of the executables (the lab and benchmarks use these)
 	$(SWIFT) build -c release
 
-test: build ## Everything CI must pass: unit, end-to-end and walkthrough tests
+test: build ## Everything CI must pass: unit, end-to-end, compose checks, lab + walkthrough tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory test-compose
+	@$(MAKE) --no-print-directory test-lab
+
+test-compose: ## Static checks: docker-compose config -q, paths/commands vs repo, native runner vs compose
+	docker-compose -f compose/docker-compose.yml --env-file compose/.env config -q
+	docker-compose -f compose/docker-compose.yml --env-file compose/.env --profile opensearch config -q
+	PENDING_PRODUCTS="$(PENDING_PRODUCTS)" $(PYTHON) scripts/check-compose.py
+
+test-lab: ## Native lab on test ports (reset first), walkthrough doc-tests, lab always torn down
+	@export LAB_MODE=native LAB_BUILD=$(TEST_LAB_BUILD) LAB_SERVICES="$(TEST_LAB_SERVICES)" \
+	  CERTLAB_HTTP_PORT=$(TEST_HTTP_PORT) CERTLAB_ADMIN_HEALTH_PORT=$(TEST_ADMIN_PORT); \
+	scripts/lab.sh reset; \
+	trap 'scripts/lab.sh down' EXIT; \
+	scripts/lab.sh up && $(PYTHON) docs/doctest.py $(DOCS)
 
 certs: ## Generate the lab PKI from config/certs.yml into certs/ (idempotent)
 	$(SWIFT) build --product cert-issuer
@@ -40,16 +68,25 @@ certs: ## Generate the lab PKI from config/certs.yml into certs/ (idempotent)
 bench: ## Release benchmarks; prints the table and writes bench/RESULTS.md
 	bench/run.sh
 
-lab-up: certs ## Bring up the lab (today: generates the PKI only; the node is not built yet)
-	@echo "lab-up: certificates are in certs/ (cert-issuer inspect certs/CLIENT1.pem shows the principal)."
-	@echo "lab-up: the search node, security-admin and shipper are not part of certlab yet; see README.md."
+bench-lab: ## Time native lab-up (≤ 3 s to all healthy) and lab-down (≤ 2 s), binaries built
+	scripts/bench-lab.sh
 
-lab-down: ## Stop the lab's processes (none run yet)
-	@echo "lab-down: nothing to stop"
+lab-up: ## Bring up the lab: docker compose if an engine answers, else native processes (LAB_MODE=native)
+	@scripts/lab.sh up
 
-lab-status: ## Show the lab's services
-	@ls -1 certs/*.pem 2>/dev/null || echo "lab-status: no certificates yet (make lab-up)"
+lab-down: ## Stop every lab service (keeps data and certificates)
+	@scripts/lab.sh down
 
-clean: ## Remove build output and generated certificates
+lab-reset: ## Stop the lab and wipe its data, sample logs and certificates
+	@scripts/lab.sh reset
+
+lab-status: ## Each service: state, pid, health, URL
+	@scripts/lab.sh status
+
+lab-logs: ## Last lines of each service's log (SERVICE=name for one)
+	@scripts/lab.sh logs $(SERVICE)
+
+clean: ## Stop the lab, remove build output, lab state and generated certificates
+	-@scripts/lab.sh down >/dev/null 2>&1
 	rm -rf .build .lab
 	find certs -mindepth 1 ! -name README.md -delete
