@@ -53,6 +53,13 @@ struct NodeResponder: HTTPResponder {
         return Array(buffer.readableBytesView)
     }
 
+    /// `filter_path` then `?pretty`, as Elasticsearch applies them to every JSON response.
+    private func shaped(_ json: JSON, for request: ElasticRequest) -> [UInt8] {
+        var json = json
+        if let filter = request.parameters["filter_path"].flatMap(FilterPath.init) { json = filter.apply(to: json) }
+        return request.flag("pretty") ? Array(json.prettySerialized().utf8) : json.serializedBytes()
+    }
+
     private func render(_ result: NodeResponse, for request: ElasticRequest) -> Response {
         var headers: HTTPFields = [:]
         for (name, value) in result.headers {
@@ -61,9 +68,8 @@ struct NodeResponder: HTTPResponder {
         let status = HTTPResponse.Status(code: result.status)
         var bytes: [UInt8]
         switch result.body {
-        case .json(var json):
-            if let filter = request.parameters["filter_path"].flatMap(FilterPath.init) { json = filter.apply(to: json) }
-            bytes = request.flag("pretty") ? Array(json.prettySerialized().utf8) : json.serializedBytes()
+        case .json(let json):
+            bytes = shaped(json, for: request)
             headers[.contentType] = "application/json; charset=UTF-8"
         case .text(let text):
             bytes = Array(text.utf8)
@@ -71,6 +77,11 @@ struct NodeResponder: HTTPResponder {
         case .bytes(let raw, let contentType):
             bytes = raw
             headers[.contentType] = contentType
+            // The security plugin's JSON answers honour ?pretty and filter_path like any other.
+            if contentType.hasPrefix("application/json"), request.flag("pretty") || request.parameters["filter_path"] != nil,
+               let json = try? JSON(parsing: raw) {
+                bytes = shaped(json, for: request)
+            }
         case .empty:
             bytes = []
         }

@@ -24,7 +24,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("security-config"), help: "Security YAML directory loaded into an empty store (env CERTLAB_SECURITY_CONFIG).")
     var securityConfig: String = ProcessInfo.processInfo.environment["CERTLAB_SECURITY_CONFIG"] ?? "config/security"
 
-    @Option(help: "Data directory; overrides path.data (env CERTLAB_DATA).")
+    @Option(help: "Data directory, relative to the working directory; overrides path.data (env CERTLAB_DATA).")
     var data: String? = ProcessInfo.processInfo.environment["CERTLAB_DATA"]
 
     @Option(help: "Overrides http.port (env CERTLAB_HTTP_PORT); 0 picks a free port.")
@@ -45,7 +45,7 @@ struct Run: AsyncParsableCommand {
             var configuration = try NodeConfiguration(
                 configFile: URL(fileURLWithPath: config),
                 securityConfigDirectory: FileManager.default.fileExists(atPath: securityDirectory.path) ? securityDirectory : nil,
-                dataPath: data)
+                dataPath: data.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             if let port { configuration.settings.httpPort = port }
             if let host { configuration.settings.networkHost = host }
             node = try SearchNode(configuration: configuration, logger: logger)

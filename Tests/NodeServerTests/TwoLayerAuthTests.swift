@@ -12,6 +12,8 @@ import Testing
             #expect(result.status == 200)
             #expect(result.body.contains(#""user_name":"admin""#))
             #expect(result.body.contains(#""principal":null"#))
+            let pretty = try await lab.curl("GET", "/_opendistro/_security/authinfo?pretty&filter_path=user_name", basic: "admin:admin")
+            #expect(pretty.body == "{\n  \"user_name\" : \"admin\"\n}\n")
         }
     }
 
