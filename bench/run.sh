@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=(bench-pki bench-search bench-security)
-products=("${benches[@]}" bench-load search-node cert-issuer)
+products=("${benches[@]}" bench-load search-node cert-issuer security-admin beats-shipper)
 out=bench/RESULTS.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
@@ -28,6 +28,9 @@ for b in "${products[@]}"; do swift build -c release --product "$b" >/dev/null; 
     ".build/release/$b"
     echo
   done
+  echo "<!-- command: scripts/bench-lab.sh 3 -->"
+  LAB_BUILD=release scripts/bench-lab.sh 3 || true
+  echo
   echo "## search-node against nginx and wrk"
   echo
   echo "<!-- command: bench/node-vs-peers.sh -->"
