@@ -26,9 +26,7 @@ public struct ActionGroup: Sendable, Hashable {
 
     /// Key order of the REST API's action-group output (reference §6.3).
     func json() -> JSON {
-        var object = JSONObject()
-        object["reserved"] = .bool(flags.reserved)
-        object["hidden"] = .bool(flags.hidden)
+        var object = flags.leadingJSON()
         object.setStrings("allowed_actions", allowedActions)
         object.setIfPresent("type", type)
         object.setIfPresent("description", description)

@@ -1,3 +1,5 @@
+import JSONValue
+
 /// The protection flags most entry types carry (reference §3): `reserved` (read-only for
 /// non-super-admins), `hidden` (invisible to them), `static` (built into the plugin).
 public struct EntryFlags: Sendable, Hashable {
@@ -9,6 +11,12 @@ public struct EntryFlags: Sendable, Hashable {
         self.reserved = reserved
         self.hidden = hidden
         self.isStatic = isStatic
+    }
+
+    /// `reserved` and `hidden`, the first two keys of every entry the REST API prints
+    /// (reference §6.3); `static`, where a type has it, comes last and is added by the type.
+    func leadingJSON() -> JSONObject {
+        ["reserved": .bool(reserved), "hidden": .bool(hidden)]
     }
 
     init(reading reader: inout ConfigReader, hasStatic: Bool) throws(ConfigError) {

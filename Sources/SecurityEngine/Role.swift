@@ -64,9 +64,7 @@ public struct Role: Sendable, Hashable {
 
     /// Key order as the REST API prints roles (reference §6.3).
     func json() -> JSON {
-        var object = JSONObject()
-        object["reserved"] = .bool(flags.reserved)
-        object["hidden"] = .bool(flags.hidden)
+        var object = flags.leadingJSON()
         object.setIfPresent("description", description)
         object.setStrings("cluster_permissions", clusterPermissions)
         object["index_permissions"] = .array(indexPermissions.map { permission in

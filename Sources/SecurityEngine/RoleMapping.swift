@@ -34,9 +34,7 @@ public struct RoleMapping: Sendable, Hashable {
     }
 
     func json() -> JSON {
-        var object = JSONObject()
-        object["reserved"] = .bool(flags.reserved)
-        object["hidden"] = .bool(flags.hidden)
+        var object = flags.leadingJSON()
         object.setStrings("backend_roles", backendRoles)
         object.setStrings("hosts", hosts)
         object.setStrings("users", users)

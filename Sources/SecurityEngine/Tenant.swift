@@ -17,9 +17,7 @@ public struct Tenant: Sendable, Hashable {
     }
 
     func json() -> JSON {
-        var object = JSONObject()
-        object["reserved"] = .bool(flags.reserved)
-        object["hidden"] = .bool(flags.hidden)
+        var object = flags.leadingJSON()
         object.setIfPresent("description", description)
         object["static"] = .bool(flags.isStatic)
         return .object(object)
