@@ -17,7 +17,9 @@ for tool in nginx wrk openssl curl taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y nginx-light wrk openssl curl util-linux)" >&2; exit 1; }
 done
 
-"$BIN/cert-issuer" init --plan config/certs.yml --out "$OUT/certs" >/dev/null
+# The node reads its PEM files relative to its config file (../certs), so it runs on a copy.
+cp -r config "$OUT/config"
+"$BIN/cert-issuer" init --plan "$OUT/config/certs.yml" --out "$OUT/certs" >/dev/null
 CERTS=$PWD/$OUT/certs
 NODE_PORT=19400 NGINX_TLS=19401 NGINX_PLAIN=19402
 DOC='{"_index":"movies","_type":"_doc","_id":"3","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball","year":2011}}'
@@ -39,11 +41,11 @@ http {
     ssl_client_certificate $CERTS/root-ca.pem;
     ssl_verify_client on;
     ssl_protocols TLSv1.2 TLSv1.3;
-    location / { default_type application/json; alias $PWD/$OUT/doc.json; }
+    location / { default_type application/json; return 200 '$DOC'; }
   }
   server {
     listen 127.0.0.1:$NGINX_PLAIN;
-    location / { default_type application/json; alias $PWD/$OUT/doc.json; }
+    location / { default_type application/json; return 200 '$DOC'; }
   }
 }
 NGINX
@@ -51,7 +53,7 @@ NGINX
 cleanup() { kill "${NODE_PID:-0}" "${NGINX_PID:-0}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 taskset -c 0 nginx -c "$PWD/$OUT/nginx.conf" & NGINX_PID=$!
-taskset -c 0 "$BIN/search-node" --config config/node.yml --security-config config/security --data "$OUT/data" \
+taskset -c 0 "$BIN/search-node" --config "$OUT/config/node.yml" --security-config "$OUT/config/security" --data "$OUT/data" \
   --port $NODE_PORT --log-level error > "$OUT/node.log" 2>&1 & NODE_PID=$!
 for _ in $(seq 50); do curl -s -o /dev/null --cacert "$CERTS/root-ca.pem" "https://localhost:$NODE_PORT/" && break; sleep 0.1; done
 
@@ -64,7 +66,18 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 IDLE_RSS=$(rss $NODE_PID)
 
 client=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/CLIENT1.pem" --key "$CERTS/CLIENT1-key.pem")
-load() { taskset -c 1 "$BIN/bench-load" --json --duration "$DURATION" "$@" | sed -E 's/.*"rate":([0-9.]+).*/\1/'; }
+# The request rate of one bench-load run; a run with transport errors or non-2xx answers is
+# reported on stderr and counts as 0, so a broken peer can never pass for a fast one.
+load() {
+  local json
+  json=$(taskset -c 1 "$BIN/bench-load" --json --duration "$DURATION" "$@")
+  if ! grep -q '"errors":0,' <<<"$json" || grep -qE '"[^2][0-9][0-9]":' <<<"$json"; then
+    echo "bench: failed requests in: bench-load $* -> $json" >&2
+    echo 0
+    return
+  fi
+  sed -E 's/.*"rate":([0-9.]+).*/\1/' <<<"$json"
+}
 wrk_rate() { taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 median2() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (a + b) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }

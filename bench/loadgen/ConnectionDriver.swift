@@ -85,7 +85,9 @@ final class ConnectionDriver: @unchecked Sendable {
     }
 
     fileprivate func connectionEnded(failed: Bool) {
-        if failed { result.errors += 1 }
+        // A connection torn down after the deadline (TLS close_notify races, peers closing idle
+        // connections) is the end of the run, not a failed request.
+        if failed, NIODeadline.now() < deadline { result.errors += 1 }
         if NIODeadline.now() < deadline, reconnect || failed {
             connect()
         } else {

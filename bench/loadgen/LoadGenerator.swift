@@ -63,7 +63,9 @@ struct LoadGenerator: ParsableCommand {
         let workers = (0..<connections).map { _ in
             ConnectionDriver(group: group, host: host, port: port, tls: tls, request: request, deadline: deadline, reconnect: newConnections)
         }
-        let results = try workers.map { try $0.start().wait() }
+        // Start every connection first, then wait: each runs until the deadline.
+        let futures = workers.map { $0.start() }
+        let results = try futures.map { try $0.wait() }
         let elapsed = Double((NIODeadline.now() - started).nanoseconds) / 1e9
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var statuses: [UInt: Int] = [:]
