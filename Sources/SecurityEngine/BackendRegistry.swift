@@ -110,7 +110,7 @@ extension SecurityService {
             for (key, value) in domain.authenticatorConfig { config[key] = value.stringValue }
             return ProxyAuthenticator(config: config).extract(request, viaTrustedProxy: viaProxy)
         default:
-            // jwt, kerberos, saml, openid are not implemented by certlab: the domain yields nothing.
+            // jwt, kerberos, saml, openid: certlab has no authenticator for these, so the domain yields nothing.
             return .failed
         }
     }
