@@ -38,7 +38,7 @@ struct RequestPipeline: Sendable {
 
     func process(_ incoming: Incoming) async -> NodeResponse {
         let request = incoming.request
-        guard let action = RestActionTable.lookup(method: request.method, path: request.path) ?? nodeRoute(request) else {
+        guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
             return render(elastic.noHandler(request))
         }
         if let certificate = incoming.identity.certificate, let revocation, revocation.isRevoked(certificate) {
@@ -63,20 +63,6 @@ struct RequestPipeline: Sendable {
         }
         guard let user else { return render(elastic.noHandler(request)) }
         return await authorizedElastic(incoming, action: action, user: user)
-    }
-
-    /// Routes the node serves itself, outside the plugin's table (`/_prometheus/metrics`).
-    private func nodeRoute(_ request: ElasticRequest) -> RestAction? {
-        if request.method == "GET", request.segments == ["_prometheus", "metrics"] {
-            return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
-        }
-        if request.method == "GET", request.segments == ["_stats"] || (request.segments.count == 2 && request.segments[1] == "_stats") {
-            return RestAction(actions: ["indices:monitor/stats"], indices: request.segments.count == 2 ? [request.segments[0]] : ["_all"])
-        }
-        if request.method == "GET", request.segments == ["_mapping"] {
-            return RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"])
-        }
-        return nil
     }
 
     /// Basic credentials cost a bcrypt verification (~230 ms at cost 12) when not cached, which

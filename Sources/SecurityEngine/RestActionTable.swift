@@ -49,6 +49,8 @@ public enum RestActionTable {
             case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
             case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"]) : nil
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
+            case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
+            case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
             default:
                 guard !first.hasPrefix("_") else { return nil }
                 switch method {
@@ -62,6 +64,10 @@ public enum RestActionTable {
             let (first, second) = (segments[0], segments[1])
             if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(["_all"]) }
+            // The prometheus-exporter plugin's endpoint, which the node serves (cluster monitoring).
+            if first == "_prometheus", second == "metrics", method == "GET" {
+                return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
+            }
             if first == "_search", second == "scroll" {
                 if method == "DELETE" { return RestAction(actions: ["indices:data/read/scroll/clear"]) }
                 return getOrPost ? RestAction(actions: ["indices:data/read/scroll"]) : nil
@@ -74,6 +80,7 @@ public enum RestActionTable {
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
                 return RestAction(actions: ["indices:data/read/search"], indices: names)
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)
+            case ("GET", "_stats"): return RestAction(actions: ["indices:monitor/stats"], indices: names)
             case (_, "_mget") where getOrPost: return RestAction(actions: ["indices:data/read/mget"], indices: names)
             case (_, "_msearch") where getOrPost: return RestAction(actions: ["indices:data/read/msearch"], indices: names)
             case ("POST", "_bulk"), ("PUT", "_bulk"): return RestAction(actions: ["indices:data/write/bulk"], indices: names, check: .bulk)
