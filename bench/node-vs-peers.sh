@@ -113,7 +113,7 @@ PY
 bulk=(--url "https://localhost:$NODE_PORT/_bulk" --cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem"
       --method POST --body "$OUT/bulk.ndjson" --content-type application/x-ndjson --connections 2)
 b1=$(load "${bulk[@]}"); b2=$(load "${bulk[@]}")
-row "_bulk 1,000 log docs per request over mTLS (docs/s)" "$(median2 "$(awk -v r="$b1" 'BEGIN{print r*1000}')" "$(awk -v r="$b2" 'BEGIN{print r*1000}')")" "25000" "≥ 1× (25k docs/s)"
+row "_bulk 1,000 log docs per request over mTLS (docs/s)" "$(median2 "$(awk -v r="$b1" 'BEGIN{printf "%.0f", r*1000}')" "$(awk -v r="$b2" 'BEGIN{printf "%.0f", r*1000}')")" "25000" "≥ 1× (25k docs/s)"
 
 echo
 echo "- search-node RSS: idle ${IDLE_RSS} MB, after the keep-alive load ${LOADED_RSS} MB (targets ≤ 50 / ≤ 200 MB)"

@@ -219,7 +219,8 @@ start_service() {
     pid=$!
     echo "$pid" >"$RUN/$s.pid"
   fi
-  local deadline; deadline=$(awk -v a="$(now)" -v w="${LAB_WAIT:-60}" 'BEGIN { print a + w }')
+  # printf, not print: awk prints numbers with %.6g, which rounds an epoch time to 10^4 s.
+  local deadline; deadline=$(awk -v a="$(now)" -v w="${LAB_WAIT:-60}" 'BEGIN { printf "%.3f", a + w }')
   until healthy "$s"; do
     if ! alive "$pid"; then
       tail -n 20 "$RUN/$s.log" >&2
