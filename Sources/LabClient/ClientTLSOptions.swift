@@ -10,19 +10,38 @@ public struct ClientTLSOptions: Sendable, Equatable {
     public var verification: VerificationMode
     /// `TLSv1.2`, `TLSv1.3` (Filebeat's `ssl.supported_protocols`); empty means both.
     public var supportedProtocols: [String]
+    /// `ssl.key_passphrase`: the password of an encrypted PKCS#8 key.
+    public var keyPassphrase: String?
+    /// `ssl.ca_trusted_fingerprint`: hex SHA-256 of a CA certificate that is trusted when the
+    /// node presents it in its chain (colons and case are ignored).
+    public var caTrustedFingerprint: String?
 
     public init(certificateAuthorities: [String] = [], certificate: String? = nil, key: String? = nil,
-                verification: VerificationMode = .full, supportedProtocols: [String] = []) {
+                verification: VerificationMode = .full, supportedProtocols: [String] = [],
+                keyPassphrase: String? = nil, caTrustedFingerprint: String? = nil) {
         self.certificateAuthorities = certificateAuthorities
         self.certificate = certificate
         self.key = key
         self.verification = verification
         self.supportedProtocols = supportedProtocols
+        self.keyPassphrase = keyPassphrase
+        self.caTrustedFingerprint = caTrustedFingerprint.map(Self.normalizedFingerprint)
+    }
+
+    /// Whether a handshake of our own must precede the HTTP client's (see `TLSHandshakeProbe`).
+    public var needsPreflight: Bool {
+        verification != .none && (caTrustedFingerprint != nil || verification == .strict)
+    }
+
+    /// `AB:cd:…` → `abcd…`, the form `PresentedChain.sha256Fingerprints` uses.
+    static func normalizedFingerprint(_ text: String) -> String {
+        String(text.lowercased().filter { $0 != ":" && !$0.isWhitespace })
     }
 
     /// The NIOSSL client configuration, with every file read and checked now so that a bad
-    /// path or key format is reported before any connection is attempted.
-    public func makeConfiguration() throws(LabClientError) -> TLSConfiguration {
+    /// path or key format is reported before any connection is attempted. `additionalRoots`
+    /// are CA certificates (DER) trusted besides the configured or system ones.
+    public func makeConfiguration(additionalRoots: [[UInt8]] = []) throws(LabClientError) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = verification.certificateVerification
         do {
@@ -32,12 +51,15 @@ public struct ClientTLSOptions: Sendable, Equatable {
                 }
                 configuration.trustRoots = .certificates(roots)
             }
+            if !additionalRoots.isEmpty {
+                configuration.additionalTrustRoots = [.certificates(try additionalRoots.map { try NIOSSLCertificate(bytes: $0, format: .der) })]
+            }
             switch (certificate, key) {
             case (nil, nil):
                 break
             case (let certificate?, let key?):
                 let chain = try PEMFile.readCertificates(at: certificate)
-                let privateKey = try PrivateKeyFile.read(at: key)
+                let privateKey = try ClientKeyFile.read(at: key, passphrase: keyPassphrase)
                 guard let leaf = chain.first, leaf.publicKey == privateKey.publicKey else {
                     throw LabClientError.configuration("the key in \(key) does not belong to the certificate in \(certificate)")
                 }

@@ -55,13 +55,30 @@ public final class ElasticsearchOutput: Sendable {
         try await client.send(method, baseURL + path, headers: headers)
     }
 
+    /// The client's pre-flight handshake checks (fingerprint trust, strict SANs) for the
+    /// current host; `test output` reports them.
+    func preflight() async throws(LabClientError) -> LabClient.Preflight? {
+        try await client.preflight(url: baseURL)
+    }
+
     /// `GET /` until it answers 2xx with `version.number`, backing off in between; nil if
     /// stopped first. Logs the node's version as Filebeat does.
     public func connect(stop: StopSignal) async -> NodeInfo? {
         var backoff = Backoff(initial: config.backoffInit, maximum: config.backoffMax)
+        var preflightDone = false
         while !stop.isStopped {
             let url = baseURL
             do {
+                if !preflightDone {
+                    if let preflight = try await client.preflight(url: url), config.tls?.caTrustedFingerprint != nil {
+                        if let ca = preflight.trustedByFingerprint {
+                            logger.info("CA certificate \(ca.principal) matches ssl.ca_trusted_fingerprint; trusting it", metadata: ["url": "\(url)"])
+                        } else {
+                            logger.warning("No CA certificate in the chain presented by \(url) matches ssl.ca_trusted_fingerprint")
+                        }
+                    }
+                    preflightDone = true
+                }
                 let response = try await client.send("GET", url + "/", headers: headers)
                 if (200 ..< 300).contains(response.status), let json = try? JSON(parsing: response.body),
                    let version = json["version"]?["number"]?.stringValue {

@@ -43,6 +43,18 @@ extension ElasticsearchOutputConfig {
             deadLetterFile: deadLetter)
     }
 
+    /// `ssl.key_passphrase`, or the first line of the file `ssl.key_passphrase_path` names
+    /// (both set is ambiguous and refused).
+    private static func readPassphrase(_ ssl: ConfigSection, resolve: (String) -> String) throws(ConfigError) -> String? {
+        let inline = try ssl.string("key_passphrase")
+        guard let path = try ssl.string("key_passphrase_path").map(resolve) else { return inline }
+        if inline != nil { throw ssl.error("key_passphrase_path", nil, "set either key_passphrase or key_passphrase_path, not both") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ssl.error("key_passphrase_path", nil, "cannot read the passphrase file \(path)")
+        }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    }
+
     /// `ssl.*` (reference §3.2): on by default when the section exists or a host is https.
     private static func readSSL(_ output: ConfigSection, resolve: (String) -> String, anyHTTPS: Bool) throws(ConfigError) -> ClientTLSOptions? {
         let ssl = try output.section("ssl")
@@ -53,12 +65,7 @@ extension ElasticsearchOutputConfig {
                 throw ssl.error(key, nil, "inline PEM is not supported by this shipper; give the path of a PEM file")
             }
         }
-        let passphrase = try ssl.string("key_passphrase")
-        let passphrasePath = try ssl.string("key_passphrase_path")
-        if passphrase != nil || passphrasePath != nil {
-            throw ssl.error("key_passphrase", nil,
-                            "encrypted keys are not supported; decrypt to unencrypted PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem")
-        }
+        let passphrase = try readPassphrase(ssl, resolve: resolve)
         let modeName = try ssl.string("verification_mode") ?? "full"
         guard let mode = VerificationMode(rawValue: modeName) else {
             throw ssl.error("verification_mode", nil, "expected full, strict, certificate or none, found \"\(modeName)\"")
@@ -67,11 +74,13 @@ extension ElasticsearchOutputConfig {
         for name in protocols where !["TLSv1", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"].contains(name) {
             throw ssl.error("supported_protocols", nil, "unknown protocol \"\(name)\"; expected TLSv1.1, TLSv1.2 or TLSv1.3")
         }
-        // Trusting a CA by fingerprint needs the presented chain during the handshake, which
-        // LabClient does not expose; refusing is better than silently not trusting it.
-        if let fingerprint = try ssl.string("ca_trusted_fingerprint"), !fingerprint.isEmpty {
-            throw ssl.error("ca_trusted_fingerprint", nil,
-                            "not supported by this shipper; put the CA certificate in ssl.certificate_authorities instead")
+        let fingerprint = try ssl.string("ca_trusted_fingerprint").flatMap { $0.isEmpty ? nil : $0 }
+        if let fingerprint {
+            let hex = fingerprint.lowercased().filter { $0 != ":" }
+            guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+                throw ssl.error("ca_trusted_fingerprint", nil,
+                                "expected the hex SHA-256 of a CA certificate (64 hex digits; openssl x509 -fingerprint -sha256 -noout -in ca.crt), found \"\(fingerprint)\"")
+            }
         }
         let certificate = try ssl.string("certificate").map(resolve)
         let key = try ssl.string("key").map(resolve)
@@ -79,7 +88,8 @@ extension ElasticsearchOutputConfig {
         if key != nil && certificate == nil { throw ssl.error("certificate", nil, "certificate file not configured (ssl.key is set)") }
         let options = ClientTLSOptions(
             certificateAuthorities: (try ssl.strings("certificate_authorities") ?? []).map(resolve),
-            certificate: certificate, key: key, verification: mode, supportedProtocols: protocols)
+            certificate: certificate, key: key, verification: mode, supportedProtocols: protocols,
+            keyPassphrase: passphrase, caTrustedFingerprint: fingerprint)
         return options
     }
 }

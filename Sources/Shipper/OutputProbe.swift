@@ -41,7 +41,13 @@ public enum OutputProbe {
         }
         print("    dns lookup... OK")
         print("    addresses: \(addresses.joined(separator: ", "))")
-        if let failure = dial(addresses[0], port: port) {
+        // Like Go's dialer: the addresses in order until one answers (localhost may be ::1 first).
+        var failure: String?
+        for address in addresses {
+            failure = dial(address, port: port)
+            if failure == nil { break }
+        }
+        if let failure {
             print("    dial up... ERROR \(failure)")
             return false
         }
@@ -67,6 +73,7 @@ public enum OutputProbe {
                 print("    certificates and key... ERROR \(error)")
                 return false
             }
+            guard await presentedChain(host: host, port: port, tls: tls, print: print) else { return false }
         }
         let metrics = ShipperMetrics()
         let output: ElasticsearchOutput
@@ -75,6 +82,23 @@ public enum OutputProbe {
         } catch {
             print("  talk to server... ERROR \(error)")
             return false
+        }
+        if config.tls?.needsPreflight == true {
+            do {
+                let preflight = try await output.preflight()
+                if config.tls?.verification == .strict { print("    SAN present (strict)... OK") }
+                if config.tls?.caTrustedFingerprint != nil {
+                    if let ca = preflight?.trustedByFingerprint {
+                        print("    ca_trusted_fingerprint... OK matches \(ca.principal), trusted for this run")
+                    } else {
+                        print("    ca_trusted_fingerprint... WARN no CA certificate in the presented chain has this fingerprint")
+                    }
+                }
+            } catch {
+                print("    handshake... ERROR \(error)")
+                await output.shutdown()
+                return false
+            }
         }
         let outcome = await output.probe()
         await output.shutdown()
@@ -95,6 +119,30 @@ public enum OutputProbe {
         }
         print("  authentication: \(outcome.user)")
         return true
+    }
+
+    /// A handshake of its own to report what the node presents, before any trust decision.
+    private static func presentedChain(host: String, port: Int, tls: ClientTLSOptions,
+                                       print: @escaping @Sendable (String) -> Void) async -> Bool {
+        do {
+            let chain = try await TLSHandshakeProbe.handshake(host: host, port: port, tls: tls)
+            print("    TLS version: \(chain.tlsVersion)")
+            print("    certificate chain presented by the node:")
+            for (index, (certificate, fingerprint)) in zip(chain.certificates, chain.sha256Fingerprints).enumerated() {
+                print("      \(index): subject \(certificate.principal)")
+                print("         issuer \(certificate.issuerPrincipal)")
+                print("         valid \(iso(certificate.notValidBefore)) to \(iso(certificate.notValidAfter))")
+                print("         sha256 \(fingerprint)")
+            }
+            return true
+        } catch {
+            print("    handshake... ERROR \(error)")
+            return false
+        }
+    }
+
+    private static func iso(_ date: Date) -> String {
+        Timestamp(millisecondsSinceEpoch: Int64(date.timeIntervalSince1970 * 1000)).iso8601()
     }
 
     struct Failure: Error { var message: String }

@@ -110,8 +110,8 @@ import Testing
         ("ssl.certificate: c.pem", "output.elasticsearch.ssl.key: key file not configured (ssl.certificate is set)"),
         ("ssl.key: k.pem", "output.elasticsearch.ssl.certificate: certificate file not configured (ssl.key is set)"),
         ("ssl.verification_mode: partial", "output.elasticsearch.ssl.verification_mode: expected full, strict, certificate or none, found \"partial\""),
-        ("ssl.key_passphrase: secret", "output.elasticsearch.ssl.key_passphrase: encrypted keys are not supported; decrypt to unencrypted PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem"),
-        ("ssl.ca_trusted_fingerprint: 3b24", "output.elasticsearch.ssl.ca_trusted_fingerprint: not supported by this shipper; put the CA certificate in ssl.certificate_authorities instead"),
+        ("ssl.key_passphrase_path: /nonexistent/pass", "output.elasticsearch.ssl.key_passphrase_path: cannot read the passphrase file /nonexistent/pass"),
+        ("ssl.ca_trusted_fingerprint: 3b24", "output.elasticsearch.ssl.ca_trusted_fingerprint: expected the hex SHA-256 of a CA certificate (64 hex digits; openssl x509 -fingerprint -sha256 -noout -in ca.crt), found \"3b24\""),
         ("username: elastic", "output.elasticsearch.username: username and password must be set together"),
         ("protocol: ftp", "output.elasticsearch.protocol: expected http or https, found \"ftp\""),
     ])

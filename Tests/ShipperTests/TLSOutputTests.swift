@@ -24,7 +24,7 @@ import Testing
             try issue("client", subject: "/CN=beats-shipper/OU=lab/O=certlab", extensions: "extendedKeyUsage=clientAuth")
         }
 
-        private func issue(_ name: String, subject: String, extensions: String, ca: String = "ca") throws {
+        func issue(_ name: String, subject: String, extensions: String, ca: String = "ca") throws {
             try Data((extensions + "\n").utf8).write(to: URL(fileURLWithPath: path + "/\(name).ext"))
             try openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(name)-key.pem",
                         "-out", "\(name).csr", "-subj", subject)
