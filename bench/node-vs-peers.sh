@@ -17,10 +17,9 @@ for tool in nginx wrk openssl curl taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y nginx-light wrk openssl curl util-linux)" >&2; exit 1; }
 done
 
-# The node reads its PEM files relative to its config file (../certs), so it runs on a copy.
-cp -r config "$OUT/config"
-"$BIN/cert-issuer" init --plan "$OUT/config/certs.yml" --out "$OUT/certs" >/dev/null
-CERTS=$PWD/$OUT/certs
+# shellcheck source=bench/lib/node.sh
+. bench/lib/node.sh
+prepare_bench_node "$OUT"
 NODE_PORT=19400 NGINX_TLS=19401 NGINX_PLAIN=19402
 DOC='{"_index":"movies","_type":"_doc","_id":"3","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball","year":2011}}'
 printf '%s' "$DOC" > "$OUT/doc.json"
@@ -50,19 +49,17 @@ http {
 }
 NGINX
 
-cleanup() { kill "${NODE_PID:-0}" "${NGINX_PID:-0}" 2>/dev/null || true; wait 2>/dev/null || true; }
+# Only pids that were set: `kill 0` would signal the whole process group, this shell included.
+cleanup() { for pid in ${NODE_PID:-} ${NGINX_PID:-}; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 taskset -c 0 nginx -c "$PWD/$OUT/nginx.conf" & NGINX_PID=$!
-taskset -c 0 "$BIN/search-node" --config "$OUT/config/node.yml" --security-config "$OUT/config/security" --data "$OUT/data" \
-  --port $NODE_PORT --log-level error > "$OUT/node.log" 2>&1 & NODE_PID=$!
-for _ in $(seq 50); do curl -s -o /dev/null --cacert "$CERTS/root-ca.pem" "https://localhost:$NODE_PORT/" && break; sleep 0.1; done
+start_bench_node "$OUT" $NODE_PORT
 
 admin=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem")
 curl -sS "${admin[@]}" -XPUT "https://localhost:$NODE_PORT/movies/_doc/3" -H 'Content-Type: application/json' \
   -d '{"title":"Moneyball","year":2011}' >/dev/null
 curl -sS "${admin[@]}" -XPUT "https://localhost:$NODE_PORT/_opendistro/_security/api/rolesmapping/readall" \
   -H 'Content-Type: application/json' -d '{"users":["CLIENT1"],"backend_roles":["lab"]}' >/dev/null
-rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 IDLE_RSS=$(rss $NODE_PID)
 
 client=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/CLIENT1.pem" --key "$CERTS/CLIENT1-key.pem")

@@ -36,6 +36,11 @@ for b in "${products[@]}"; do swift build -c release --product "$b" >/dev/null; 
   echo
   echo "<!-- command: bench/node-vs-peers.sh -->"
   bench/node-vs-peers.sh
+  echo
+  echo "## beats-shipper against the node's own _bulk"
+  echo
+  echo "<!-- command: bench/shipper-vs-node.sh -->"
+  bench/shipper-vs-node.sh
 } | tee "$tmp"
 mv "$tmp" "$out"
 trap - EXIT

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# beats-shipper against the node's own _bulk rate, in one run (issue 7): N 200-byte access-log
+# lines in a file, shipped over mTLS with the lab's shipper certificate until the index holds
+# all of them; the peer is bench-load posting the same event documents straight to _bulk (same
+# batch size, one request at a time, as the shipper's single worker sends them). The node is
+# pinned to CPU 0, shipper and load tool to CPU 1. Also samples the shipper's RSS while it ships.
+# Prints Markdown rows: | measure | certlab | peer | ratio | target |
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release}
+LINES=${LINES:-200000}
+BATCH=1600
+OUT=bench/out/shipper
+PORT=19410
+rm -rf "$OUT"; mkdir -p "$OUT/logs"
+# shellcheck source=bench/lib/node.sh
+. bench/lib/node.sh
+# Only pids that were set: `kill 0` would signal the whole process group, this shell included.
+cleanup() { for pid in ${SHIPPER_PID:-} ${NODE_PID:-}; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+prepare_bench_node "$OUT"
+start_bench_node "$OUT" $PORT
+
+# The log file and, for the peer, one _bulk body of BATCH documents shaped like the shipper's events.
+python3 - "$OUT/logs/bench.log" "$OUT/bulk.ndjson" "$LINES" "$BATCH" "$PWD/$OUT/logs/bench.log" <<'PY'
+import json, random, sys
+log_path, bulk_path, count, batch, shipped_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+random.seed(7)
+paths = ["/movies/_doc/%d" % i for i in range(50)] + ["/_search?q=title:moneyball", "/_cat/indices?v", "/_bulk"]
+def line(i):
+    text = '127.0.0.%d - CLIENT1 [29/Nov/2026:12:%02d:%02d +0000] "GET %s HTTP/1.1" %d %d "-" "python-requests/2.31.0"' % (
+        random.randint(1, 254), i // 60 % 60, i % 60, random.choice(paths), random.choice([200, 200, 200, 404, 403]), random.randint(100, 9000))
+    return (text + " " * 199)[:199]
+with open(log_path, "w") as out:
+    for i in range(count):
+        out.write(line(i) + "\n")
+with open(bulk_path, "w") as out:
+    for i in range(batch):
+        out.write('{"create":{"_index":"certlab-logs-peer"}}\n')
+        out.write(json.dumps({"@timestamp": "2026-11-29T12:00:00.000Z", "message": line(i), "log": {"offset": i * 200, "file": {"path": shipped_path}},
+                              "input": {"type": "filestream"}, "fields": {"lab": "certlab"}, "tags": ["access-log"], "ecs": {"version": "1.6.0"},
+                              "host": {"name": "bench"}, "agent": {"type": "filebeat", "name": "bench", "version": "7.10.2",
+                              "hostname": "bench", "id": "00000000-0000-0000-0000-000000000000", "ephemeral_id": "00000000-0000-0000-0000-000000000000"}},
+                             separators=(",", ":")) + "\n")
+PY
+
+shipper_cert=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/beats-shipper.pem" --key "$CERTS/beats-shipper-key.pem")
+admin=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem")
+median2() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", (a + b) / 2}'; }
+
+# The peer: the node's own _bulk rate for these documents, in docs/s.
+peer_rate() {
+  local json
+  json=$(taskset -c 1 "$BIN/bench-load" --json --duration 5 --url "https://localhost:$PORT/_bulk" "${shipper_cert[@]}" \
+    --method POST --body "$OUT/bulk.ndjson" --content-type application/x-ndjson --connections 1)
+  grep -q '"errors":0,' <<<"$json" || { echo "bench: _bulk peer failed: $json" >&2; echo 0; return; }
+  awk -v r="$(sed -E 's/.*"rate":([0-9.]+).*/\1/' <<<"$json")" -v b="$BATCH" 'BEGIN {printf "%.0f", r * b}'
+}
+
+# One shipper run from an empty registry into its own index; prints "lines/s max-rss-MB".
+ship() {
+  local run=$1 index="certlab-logs-bench$1" start count=0 peak=0 now_rss deadline
+  rm -rf "$OUT/shipper-data$run"
+  cat >"$OUT/shipper$run.yml" <<YML
+filebeat.inputs:
+  - type: filestream
+    id: bench
+    paths: ["$PWD/$OUT/logs/*.log"]
+    fields: {lab: certlab}
+    tags: ["access-log"]
+    prospector.scanner.check_interval: 1s
+output.elasticsearch:
+  hosts: ["https://localhost:$PORT"]
+  index: "$index"
+  bulk_max_size: $BATCH
+  ssl.certificate_authorities: ["$CERTS/root-ca.pem"]
+  ssl.certificate: "$CERTS/beats-shipper.pem"
+  ssl.key: "$CERTS/beats-shipper-key.pem"
+logging.level: warning
+YML
+  start=$(date +%s.%N)
+  taskset -c 1 "$BIN/beats-shipper" -c "$OUT/shipper$run.yml" --path.data "$OUT/shipper-data$run" >"$OUT/shipper$run.log" 2>&1 &
+  SHIPPER_PID=$!
+  deadline=$(awk -v s="$start" 'BEGIN { printf "%.3f", s + 120 }')
+  while [ "$count" -lt "$LINES" ]; do
+    sleep 0.1
+    now_rss=$(rss $SHIPPER_PID 2>/dev/null || echo 0)
+    [ "$now_rss" -gt "$peak" ] && peak=$now_rss
+    count=$(curl -s "${admin[@]}" "https://localhost:$PORT/$index/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+    count=${count:-0}
+    if awk -v d="$deadline" -v n="$(date +%s.%N)" 'BEGIN { exit !(n > d) }'; then
+      echo "bench: shipper run $run indexed only $count of $LINES lines in 120 s (log: $OUT/shipper$run.log)" >&2
+      break
+    fi
+  done
+  local rate; rate=$(awk -v s="$start" -v n="$(date +%s.%N)" -v c="$count" 'BEGIN { printf "%.0f", c / (n - s) }')
+  kill -TERM $SHIPPER_PID; wait $SHIPPER_PID 2>/dev/null || true
+  [ "$count" -eq "$LINES" ] || rate=0
+  echo "$rate $peak"
+}
+
+p1=$(peer_rate); read -r s1 m1 <<<"$(ship 1)"; p2=$(peer_rate); read -r s2 m2 <<<"$(ship 2)"
+shipped=$(median2 "$s1" "$s2"); peer=$(median2 "$p1" "$p2")
+ratio=$(awk -v a="$shipped" -v b="$peer" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+peak=$(( m1 > m2 ? m1 : m2 ))
+echo "| measure | certlab | peer | ratio | target |"
+echo "|---|---|---|---|---|"
+echo "| beats-shipper file → indexed over mTLS, $LINES lines of 200 bytes (lines/s) vs the node's own _bulk of the same events (docs/s) | $shipped | $peer | ${ratio}× | ≥ 50,000 lines/s or ≥ 0.9× |"
+echo "| beats-shipper peak RSS while shipping (MB) | $peak | — | — | ≤ 50 MB |"
+echo
+echo "- runs: peer A, shipper B, peer A, shipper B; medians. Shipper runs $s1 and $s2 lines/s, peak RSS $m1 / $m2 MB; _bulk peer $p1 and $p2 docs/s"
+if ! awk -v s="$shipped" -v r="$ratio" 'BEGIN { exit !(s >= 50000 || r >= 0.9) }'; then echo "**shipper: a target was missed (throughput)**"; fi
+if [ "$peak" -gt 50 ]; then echo "**shipper: a target was missed (RSS)**"; fi
