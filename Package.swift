@@ -124,6 +124,8 @@ let package = Package(
             name: "SearchNodeCommand",
             dependencies: [
                 "NodeServer", "LabClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

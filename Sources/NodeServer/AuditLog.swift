@@ -1,6 +1,7 @@
 import Foundation
 import JSONValue
 import Logging
+import NIOPosix
 import SearchEngine
 import SecurityEngine
 
@@ -60,15 +61,29 @@ public final class AuditLog: Sendable {
             switch entry {
             case .event(let json, let date):
                 pending.append((json, date))
-                if pending.count >= 500 { write(&pending) }
+                if pending.count >= 500 { await drain(&pending) }
             case .flush(let waiter):
-                write(&pending)
+                await drain(&pending)
                 waiter.resume()
             case .tick:
-                write(&pending)
+                await drain(&pending)
             }
         }
-        write(&pending)
+        await drain(&pending)
+    }
+
+    /// Writes the batch on the blocking thread pool: async code may run on an event loop
+    /// (search-node installs NIO as the concurrency executor), which file and SQLite I/O must
+    /// not stall.
+    private func drain(_ pending: inout [(JSON, Date)]) async {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        do {
+            try await NIOThreadPool.singleton.runIfActive { self.write(batch) }
+        } catch {
+            write(batch)
+        }
     }
 
     /// Asks the writer to write what it holds (see `Entry.tick`).
@@ -81,9 +96,7 @@ public final class AuditLog: Sendable {
         continuation.finish()
     }
 
-    private func write(_ pending: inout [(JSON, Date)]) {
-        guard !pending.isEmpty else { return }
-        defer { pending.removeAll(keepingCapacity: true) }
+    private func write(_ pending: [(JSON, Date)]) {
         switch sink {
         case .none:
             return

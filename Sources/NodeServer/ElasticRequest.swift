@@ -11,8 +11,8 @@ public struct ElasticRequest: Sendable {
 
     public init(method: String, rawPath: String, rawQuery: String?, body: [UInt8]) {
         self.method = method
-        self.path = rawPath.removingPercentEncoding ?? rawPath
-        self.segments = rawPath.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        self.path = Self.percentDecoded(rawPath[...])
+        self.segments = rawPath.split(separator: "/").map(Self.percentDecoded)
         self.parameters = Self.decodeQuery(rawQuery)
         self.body = body
     }
@@ -25,12 +25,19 @@ public struct ElasticRequest: Sendable {
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
+                percentDecoded(text.utf8.contains(UInt8(ascii: "+")) ? text.replacingOccurrences(of: "+", with: " ")[...] : text)
             }
             parameters[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return parameters
+    }
+
+    /// `%XX` sequences decoded; text without `%` (nearly every request) skips Foundation's
+    /// decoder, which bridges through NSString and showed up in the request path's profile.
+    /// Invalid escapes leave the text as sent.
+    static func percentDecoded(_ text: Substring) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        return text.removingPercentEncoding ?? String(text)
     }
 
     /// A boolean parameter as Elasticsearch parses it: present without value or `true` is true.

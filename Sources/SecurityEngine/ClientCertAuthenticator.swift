@@ -21,7 +21,7 @@ struct ClientCertAuthenticator: Sendable {
         guard let principal else { return .none }
         let trimmed = principal.trimmingCharacters(in: .whitespaces)
         if skipUsers.anyMatches(trimmed) { return .none }
-        guard let name = try? PKIName(parsing: trimmed) else { return .failed }
+        guard let name = PrincipalNames.parse(trimmed) else { return .failed }
         var username = trimmed
         if let usernameAttribute, let first = name.values(of: usernameAttribute).first {
             username = first

@@ -72,7 +72,7 @@ public final class SecurityService: @unchecked Sendable {
 
     /// True when the TLS principal is one of `authcz.admin_dn` (LdapName equality, reference §1.7).
     public func isAdminPrincipal(_ principal: String?) -> Bool {
-        guard let principal, let name = try? PKIName(parsing: principal) else { return false }
+        guard let principal, let name = PrincipalNames.parse(principal) else { return false }
         return settings.adminDNs.contains(name)
     }
 

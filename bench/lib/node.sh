@@ -9,7 +9,7 @@ prepare_bench_node() {
   # The node reads its PEM files relative to its config file (../certs), so it runs on a copy.
   cp -r config "$1/config"
   "$BIN/cert-issuer" init --plan "$1/config/certs.yml" --out "$1/certs" >/dev/null
-  CERTS=$PWD/$1/certs
+  CERTS=$(cd "$1/certs" && pwd)
 }
 
 start_bench_node() {
