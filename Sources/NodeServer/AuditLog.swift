@@ -145,9 +145,10 @@ public final class AuditLog: Sendable {
         }
     }
 
+    private static let dayStyle = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
+
     /// `security-auditlog-YYYY.MM.dd` in UTC, the plugin's default index pattern.
     static func indexName(for date: Date) -> String {
-        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "security-auditlog-%04d.%02d.%02d", components.year!, components.month!, components.day!)
+        "security-auditlog-" + date.formatted(dayStyle).replacingOccurrences(of: "-", with: ".")
     }
 }

@@ -144,8 +144,6 @@ final class NodeCertificates: Sendable {
 
     /// `Instant.toString()`: ISO-8601 in UTC with seconds.
     private static func instant(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 }

@@ -57,7 +57,7 @@ public final class SQLiteSecurityConfigStore: SecurityConfigStore {
             }
             let next = current + 1
             try db.execute(sql: "INSERT INTO config_version (version, created_at, changed_types) VALUES (?, ?, ?)",
-                           arguments: [next, ISO8601DateFormatter().string(from: Date()), changed])
+                           arguments: [next, Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt)), changed])
             // Carry the untouched types forward, then write the new ones over them.
             try db.execute(sql: """
                 INSERT INTO config_document (version, type, document)

@@ -88,12 +88,12 @@ public struct AuditEvent: Sendable, Hashable {
         return .object(object)
     }
 
-    /// `yyyy-MM-dd'T'HH:mm:ss.SSSZZ` in UTC → `2026-11-29T17:01:02.345+00:00`.
+    /// `yyyy-MM-dd'T'HH:mm:ss.SSSZZ` in UTC → `2026-11-29T17:01:02.345+00:00`. FoundationEssentials'
+    /// ISO-8601 style, not `DateFormatter`: that one costs an ICU formatter per event and keeps
+    /// ICU's data resident in an otherwise idle node.
     static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSxxx"
-        return formatter.string(from: date)
+        String(date.formatted(timestampStyle).dropLast()) + "+00:00"
     }
+
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 }
