@@ -22,7 +22,7 @@ TEST_LAB_SERVICES ?= certs search-node security-admin log-generator beats-shippe
 PENDING_PRODUCTS  ?=
 DOCS              ?= $(sort $(wildcard docs/[0-9][0-9]-*.md))
 
-.PHONY: help deps build release test test-compose test-lab certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
+.PHONY: help deps build release test test-compose test-lab reliability certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-lab: ## Native lab on test ports (reset first), walkthrough doc-tests, lab 
 	scripts/lab.sh reset; \
 	trap 'scripts/lab.sh down' EXIT; \
 	scripts/lab.sh up && $(PYTHON) docs/doctest.py $(DOCS)
+
+reliability: build ## Hostile certificates, hostile HTTP, privilege escalation: every case, slow ones included
+	CERTLAB_RELIABILITY=full $(SWIFT) test --skip-build --filter ReliabilityTests
 
 certs: ## Generate the lab PKI from config/certs.yml into certs/ (idempotent)
 	$(SWIFT) build --product cert-issuer

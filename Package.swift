@@ -208,5 +208,18 @@ let package = Package(
             dependencies: ["SecurityAdmin", "SecurityAdminCommand", "NodeServer", "PKI", "SecurityEngine", "JSONValue", "LabTestSupport"]
         ),
         .testTarget(name: "CertIssuerTests", dependencies: ["PKI", "CertIssuer"]),
+        // Hostile certificates, hostile HTTP and privilege escalation against a real node (issue #9).
+        // The quick cases run in `make test`; `make reliability` sets CERTLAB_RELIABILITY=full.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "NodeServer", "PKI", "SecurityEngine", "JSONValue", "LabTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ]
 )

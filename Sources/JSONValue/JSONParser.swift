@@ -57,7 +57,7 @@ struct JSONParser {
         let value = try parseValue()
         skipWhitespace()
         if index < bytes.count {
-            throw error("Unexpected character \(describe(bytes[index])) after the end of the JSON value")
+            throw errorAfterCurrent("Unexpected character \(describe(bytes[index])) after the end of the JSON value")
         }
         return value
     }
@@ -73,7 +73,7 @@ struct JSONParser {
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default:
-            throw error("Unexpected character \(describe(bytes[index])): expected a JSON value")
+            throw errorAfterCurrent("Unexpected character \(describe(bytes[index])): expected a JSON value")
         }
     }
 
@@ -97,12 +97,12 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
-                throw error("Unexpected \(describeCurrent()): was expecting double-quote to start field name")
+                throw errorAfterCurrent("Unexpected \(describeCurrent()): was expecting double-quote to start field name")
             }
             let key = try parseString()
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {
-                throw error("Unexpected \(describeCurrent()): was expecting a colon to separate field name and value")
+                throw errorAfterCurrent("Unexpected \(describeCurrent()): was expecting a colon to separate field name and value")
             }
             index += 1
             skipWhitespace()
@@ -115,7 +115,7 @@ struct JSONParser {
                 depth -= 1
                 return .object(object)
             default:
-                throw error("Unexpected \(describeCurrent()): was expecting comma to separate Object entries")
+                throw errorAfterCurrent("Unexpected \(describeCurrent()): was expecting comma to separate Object entries")
             }
         }
     }
@@ -141,7 +141,7 @@ struct JSONParser {
                 depth -= 1
                 return .array(items)
             default:
-                throw error("Unexpected \(describeCurrent()): was expecting comma to separate Array entries")
+                throw errorAfterCurrent("Unexpected \(describeCurrent()): was expecting comma to separate Array entries")
             }
         }
     }
@@ -230,7 +230,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("Unexpected character \(describe(byte)): expected a hex-digit for character escape sequence")
+            default: throw errorAfterCurrent("Unexpected character \(describe(byte)): expected a hex-digit for character escape sequence")
             }
             value = value << 4 | digit
             index += 1
@@ -302,13 +302,6 @@ struct JSONParser {
 
     private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
-            throw JSONParseError(message: "Invalid UTF-8 in string value", line: position(of: offset).line,
-                                 column: position(of: offset).column, offset: offset)
-        }
-        return text
-    }
 
     private func describe(_ byte: UInt8) -> String {
         if byte >= 0x20 && byte < 0x7F { return "('\(Character(Unicode.Scalar(byte)))' (code \(byte)))" }
@@ -320,7 +313,7 @@ struct JSONParser {
         return "character \(describe(byte))"
     }
 
-    private func position(of offset: Int) -> (line: Int, column: Int) {
+    func position(of offset: Int) -> (line: Int, column: Int) {
         var line = 1
         var lineStart = 0
         for position in 0..<min(offset, bytes.count) where bytes[position] == 0x0A {
@@ -332,6 +325,15 @@ struct JSONParser {
 
     private func error(_ message: String) -> JSONParseError {
         let (line, column) = position(of: index)
+        return JSONParseError(message: message, line: line, column: column, offset: index)
+    }
+
+    /// An error about the character at `index`: Jackson has consumed that character when it
+    /// reports, so its location (and Elasticsearch's `column:`) is the one just after it —
+    /// `{a:1}` fails at column 3. At the end of the input there is nothing to step over.
+    private func errorAfterCurrent(_ message: String) -> JSONParseError {
+        let after = index < bytes.count ? index + 1 : index
+        let (line, column) = position(of: after)
         return JSONParseError(message: message, line: line, column: column, offset: index)
     }
 }

@@ -24,12 +24,12 @@ struct AuditRecorder: Sendable {
     /// or AUTHENTICATED, which the default `audit.yml` disables, and building the facts (header
     /// grouping, sorting) cost more than the rest of such a request's security checks.
     func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, user: String?, isAdmin: Bool? = nil,
-                privilege: String? = nil, indices: [String]? = nil) {
+                privilege: String? = nil, indices: [String]? = nil, exception: String? = nil) {
         let config = security.configuration?.audit ?? AuditConfig()
         guard config.isEnabled(category, layer: .rest, user: user) else { return }
         let request = facts()
-        var event = AuditEvent(category: category, timestamp: Date(), nodeName: node.nodeName, nodeID: nodeID,
-                               nodeHostAddress: hostAddress, nodeHostName: hostName, clusterName: node.clusterName)
+        var event = makeEvent(category)
+        event.exceptionStacktrace = exception
         event.remoteAddress = request.remoteAddress
         event.effectiveUser = user
         event.initiatingUser = user
@@ -44,5 +44,23 @@ struct AuditRecorder: Sendable {
         event.privilege = privilege
         event.traceIndices = indices
         log.record(event)
+    }
+
+    /// A TLS handshake that failed on the HTTP port (unknown CA, expired or wrongly used client
+    /// certificate, plaintext on the TLS port, ...). The plugin's HTTP transport hands every such
+    /// exception to `auditLog.logSSLException(null, cause)`: an SSL_EXCEPTION event with the peer
+    /// address and the exception but no request, path or user (reference §9).
+    func recordHandshakeFailure(remoteAddress: String?, reason: String) {
+        let config = security.configuration?.audit ?? AuditConfig()
+        guard config.isEnabled(.sslException, layer: .rest, user: nil) else { return }
+        var event = makeEvent(.sslException)
+        event.remoteAddress = remoteAddress
+        event.exceptionStacktrace = reason
+        log.record(event)
+    }
+
+    private func makeEvent(_ category: AuditCategory) -> AuditEvent {
+        AuditEvent(category: category, timestamp: Date(), nodeName: node.nodeName, nodeID: nodeID,
+                   nodeHostAddress: hostAddress, nodeHostName: hostName, clusterName: node.clusterName)
     }
 }

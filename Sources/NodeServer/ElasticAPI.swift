@@ -39,7 +39,8 @@ struct ElasticAPI: Sendable {
             return respond(try engine.getMapping("_all"))
         case (1, "_stats") where method == "GET", (2, _) where s[1] == "_stats" && method == "GET":
             return try stats(s.count == 2 ? s[0] : "_all")
-        case (1, let index) where !index.hasPrefix("_"):
+        case (1, let index) where !index.hasPrefix("_") || method == "PUT":
+            // `PUT /_x` is index creation in ES too, refused as an invalid index name.
             return try indexLevel(index, request)
         case (2, let index) where !index.hasPrefix("_"):
             return try indexEndpoint(index, s[1], request, bulk: bulk)

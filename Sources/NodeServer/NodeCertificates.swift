@@ -93,9 +93,9 @@ final class NodeCertificates: Sendable {
     /// expose the negotiated cipher suite, so `ssl_cipher` is null rather than a guess.
     static func sslInfo(_ identity: PeerIdentity, showDN: Bool, local: [Certificate]) -> JSON {
         var info: JSONObject = ["principal": identity.principal.map(JSON.string) ?? .null,
-                                "peer_certificates": .string(identity.certificate == nil ? "0" : "1")]
+                                "peer_certificates": .string(identity.hasCertificate ? "1" : "0")]
         if showDN {
-            info["peer_certificates_list"] = .array(identity.certificate.map { [.string($0.principal)] } ?? [])
+            info["peer_certificates_list"] = .array(identity.principal.map { [.string($0)] } ?? [])
             info["local_certificates_list"] = .array(local.map { .string($0.principal) })
         }
         let protocols: [TLSVersion: String] = [.tlsv1: "TLSv1", .tlsv11: "TLSv1.1", .tlsv12: "TLSv1.2", .tlsv13: "TLSv1.3"]

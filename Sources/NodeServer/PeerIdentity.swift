@@ -7,14 +7,20 @@ import X509
 /// What the TLS layer knows about the client of one connection.
 public struct PeerIdentity: Sendable {
     /// The verified client certificate, or nil when none was sent (NONE mode, or OPTIONAL
-    /// without a certificate).
+    /// without a certificate) — and when one was sent that swift-certificates cannot model
+    /// (e.g. signed with ecdsa-with-SHA1); `serialNumber` and `principal` are set then anyway.
     public let certificate: Certificate?
+    /// The client certificate's serial number (for the CRL check), nil without a certificate.
+    public let serialNumber: Certificate.SerialNumber?
     /// The principal string the security plugin derives from the certificate (reference §1.6),
     /// e.g. `CN=CLIENT1,OU=lab,O=certlab`.
     public let principal: String?
     public let tlsVersion: TLSVersion?
 
-    public static let anonymous = PeerIdentity(certificate: nil, principal: nil, tlsVersion: nil)
+    /// Whether the client presented a (verified) certificate.
+    public var hasCertificate: Bool { serialNumber != nil }
+
+    public static let anonymous = PeerIdentity(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: nil)
 }
 
 /// Derives each connection's `PeerIdentity` once and reuses it for every request on that
@@ -33,10 +39,17 @@ public final class PeerIdentityCache: Sendable {
         let (peer, version) = try await channel.eventLoop.submit {
             (handler.peerCertificate, handler.tlsVersion)
         }.get()
-        var identity = PeerIdentity(certificate: nil, principal: nil, tlsVersion: version)
+        var identity = PeerIdentity(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: version)
         if let peer {
-            let certificate = try Certificate(derEncoded: peer.toDERBytes())
-            identity = PeerIdentity(certificate: certificate, principal: certificate.principal, tlsVersion: version)
+            let der = try peer.toDERBytes()
+            if let certificate = try? Certificate(derEncoded: der) {
+                identity = PeerIdentity(certificate: certificate, serialNumber: certificate.serialNumber,
+                                        principal: certificate.principal, tlsVersion: version)
+            } else {
+                // BoringSSL verified it, swift-certificates cannot model it (SHA-1 ECDSA signature).
+                let fields = try CertificateIdentityFields(derEncoded: der)
+                identity = PeerIdentity(certificate: nil, serialNumber: fields.serialNumber, principal: fields.principal, tlsVersion: version)
+            }
         }
         let inserted = entries.withLockedValue { entries -> Bool in
             guard entries[key] == nil else { return false }

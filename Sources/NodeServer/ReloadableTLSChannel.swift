@@ -34,16 +34,27 @@ public struct ReloadableTLSChannel<Base: ServerChildChannel>: ServerChildChannel
 
     let base: Base
     let contexts: TLSContextHolder
+    let onHandshakeFailure: TLSHandshakeFailureHandler.Report?
 
-    public init(_ base: Base, contexts: TLSContextHolder) {
+    /// `onHandshakeFailure` hears of every connection whose TLS handshake fails (for the audit log).
+    init(_ base: Base, contexts: TLSContextHolder, onHandshakeFailure: TLSHandshakeFailureHandler.Report? = nil) {
         self.base = base
         self.contexts = contexts
+        self.onHandshakeFailure = onHandshakeFailure
+    }
+
+    public init(_ base: Base, contexts: TLSContextHolder) {
+        self.init(base, contexts: contexts, onHandshakeFailure: nil)
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let context = contexts.current
+        let onHandshakeFailure = self.onHandshakeFailure
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+            if let onHandshakeFailure {
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeFailureHandler(report: onHandshakeFailure))
+            }
         }.flatMap {
             self.base.setup(channel: channel, logger: logger)
         }
@@ -66,6 +77,18 @@ extension HTTPServerBuilder {
     ) -> HTTPServerBuilder {
         .init { responder in
             ReloadableTLSChannel(HTTP1Channel(responder: responder, configuration: configuration), contexts: holder)
+        }
+    }
+
+    /// As above, and every failed handshake is reported to `onHandshakeFailure`.
+    static func reloadableTLS(
+        _ holder: TLSContextHolder,
+        configuration: HTTP1Channel.Configuration,
+        onHandshakeFailure: @escaping TLSHandshakeFailureHandler.Report
+    ) -> HTTPServerBuilder {
+        .init { responder in
+            ReloadableTLSChannel(HTTP1Channel(responder: responder, configuration: configuration), contexts: holder,
+                                 onHandshakeFailure: onHandshakeFailure)
         }
     }
 }

@@ -41,8 +41,11 @@ struct RequestPipeline: Sendable {
         guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
             return render(elastic.noHandler(request))
         }
-        if let certificate = incoming.identity.certificate, let revocation, revocation.isRevoked(certificate) {
-            audit.record(.sslException, incoming.facts, user: incoming.identity.principal)
+        if let serial = incoming.identity.serialNumber, let revocation, revocation.isRevoked(serial: serial) {
+            // Like `logSSLException(request, t)`: the request's path, headers and body, the
+            // exception, and no effective user (authentication has not run yet).
+            audit.record(.sslException, incoming.facts, user: nil,
+                         exception: "javax.net.ssl.SSLPeerUnverifiedException: Unable to validate certificate (CRL)")
             metrics.authenticationFailed(reason: "revoked")
             return revokedResponse()
         }
@@ -71,7 +74,7 @@ struct RequestPipeline: Sendable {
     private func authenticate(_ incoming: Incoming) async -> AuthenticationOutcome {
         let request = AuthenticationRequest(method: incoming.request.method, path: incoming.request.path,
                                             principal: incoming.identity.principal,
-                                            peerCertificateCount: incoming.identity.certificate == nil ? 0 : 1,
+                                            peerCertificateCount: incoming.identity.hasCertificate ? 1 : 0,
                                             headers: incoming.headers, remoteAddress: incoming.remoteAddress,
                                             queryParameters: incoming.request.parameters)
         guard incoming.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
@@ -100,7 +103,7 @@ struct RequestPipeline: Sendable {
             body: request.body.isEmpty ? nil : request.body,
             contentType: incoming.headers.first { $0.name.lowercased() == "content-type" }?.value,
             isTLS: true, principal: incoming.identity.principal,
-            peerCertificateCount: incoming.identity.certificate == nil ? 0 : 1,
+            peerCertificateCount: incoming.identity.hasCertificate ? 1 : 0,
             remoteAddressWithPort: "\(incoming.remoteAddress):\(incoming.remotePort)")
         let securityAPI = self.securityAPI
         let response = (try? await NIOThreadPool.singleton.runIfActive { securityAPI.handle(apiRequest, user: user) })

@@ -40,9 +40,13 @@ public final class RevocationChecker: Sendable {
 
     /// True when `certificate`'s serial is on the current list.
     public func isRevoked(_ certificate: Certificate) -> Bool {
+        isRevoked(serial: certificate.serialNumber)
+    }
+
+    /// True when `serial` is on the current list.
+    public func isRevoked(serial: Certificate.SerialNumber) -> Bool {
         refreshIfChanged()
-        let serial = certificate.serialNumber.bytes
-        return state.withLockedValue { $0.serials.contains(Array(serial)) }
+        return state.withLockedValue { $0.serials.contains(Array(serial.bytes)) }
     }
 
     private func refreshIfChanged() {

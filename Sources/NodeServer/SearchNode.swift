@@ -77,8 +77,18 @@ public final class SearchNode: Sendable {
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let settings = configuration.settings
         let responder = NodeResponder(pipeline: pipeline, identities: identities, maxContentLength: configuration.maxContentLength)
-        let http = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
-        let server: HTTPServerBuilder = tls.map { .reloadableTLS($0.holder, configuration: http) } ?? .http1(configuration: http)
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler()],
+                                              idleTimeout: configuration.readTimeout.map { TimeAmount($0) })
+        let audit = pipeline.audit
+        let logger = self.logger
+        let metrics = self.metrics
+        let server: HTTPServerBuilder = tls.map { tls in
+            .reloadableTLS(tls.holder, configuration: http) { address, reason in
+                metrics.authenticationFailed(reason: "tls_handshake")
+                logger.info("Exception during establishing a SSL connection", metadata: ["peer": "\(address ?? "?")", "error": "\(reason)"])
+                audit.recordHandshakeFailure(remoteAddress: address, reason: reason)
+            }
+        } ?? .http1(configuration: http)
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),
                                                    serverName: nil),

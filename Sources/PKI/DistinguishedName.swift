@@ -83,14 +83,16 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// All values of an attribute type (case-insensitive type, e.g. `"cn"`, `"ou"`), in string
-    /// order; inside a multi-valued RDN in `Rdn`'s sorted order.
+    /// order.
     ///
     /// This is the lookup behind the `clientcert` authenticator's `username_attribute` and
-    /// `roles_attribute` (reference §2.6).
+    /// `roles_attribute` (reference §2.6), which asks each RDN for `Rdn.getType()` and
+    /// `Rdn.getValue()`: for a multi-valued RDN (`CN=a+OU=b`) those are the *first* entry in
+    /// `Rdn`'s sorted order only, so `OU=b` there is never found. Reproduced as is.
     public func values(of attributeType: String) -> [String] {
         let wanted = attributeType.uppercased()
-        return rdns.flatMap { rdn in
-            rdn.sorted(by: Attribute.precedes).filter { $0.type.uppercased() == wanted }.map(\.value)
+        return rdns.compactMap { rdn in
+            rdn.min(by: Attribute.precedes).flatMap { $0.type.uppercased() == wanted ? $0.value : nil }
         }
     }
 

@@ -13,14 +13,17 @@ public enum IndexName {
             throw .invalidIndexName(name, "must not contain the following characters [\(list)]")
         }
         if name.contains("#") { throw .invalidIndexName(name, "must not contain '#'") }
+        // 7.x refuses ':' (6.x only deprecated it).
+        if name.contains(":") { throw .invalidIndexName(name, "must not contain ':'") }
+        if name.isEmpty { throw .invalidIndexName(name, "must not be empty") }
         if let first = name.first, first == "_" || first == "-" || first == "+" {
             throw .invalidIndexName(name, "must not start with '_', '-', or '+'")
         }
-        if name.lowercased() != name { throw .invalidIndexName(name, "must be lowercase") }
-        if name == "." || name == ".." { throw .invalidIndexName(name, "must not be '.' or '..'") }
         let length = name.utf8.count
         if length > 255 { throw .invalidIndexName(name, "index name is too long, (\(length) > 255)") }
-        if name.isEmpty { throw .invalidIndexName(name, "must not be empty") }
+        if name == "." || name == ".." { throw .invalidIndexName(name, "must not be '.' or '..'") }
+        // `validateIndexName` checks the case only after all of `validateIndexOrAliasName`.
+        if name.lowercased() != name { throw .invalidIndexName(name, "must be lowercase") }
     }
 
     /// Expands an index expression against the existing names, the way ES resolves them for

@@ -31,6 +31,9 @@ public struct AuditEvent: Sendable, Hashable {
     public var privilege: String?
     public var traceIndices: [String]?
     public var traceResolvedIndices: [String]?
+    /// `audit_request_exception_stacktrace`: the exception behind an SSL_EXCEPTION event (the
+    /// plugin's `msg.addException(t)`); certlab writes the error's description, not a JVM trace.
+    public var exceptionStacktrace: String?
 
     public init(category: AuditCategory, timestamp: Date, nodeName: String, nodeID: String, nodeHostAddress: String,
                 nodeHostName: String, clusterName: String) {
@@ -85,6 +88,7 @@ public struct AuditEvent: Sendable, Hashable {
         object.setIfPresent("audit_request_privilege", privilege)
         if let traceIndices { object.setStrings("audit_trace_indices", traceIndices) }
         if let traceResolvedIndices { object.setStrings("audit_trace_resolved_indices", traceResolvedIndices) }
+        object.setIfPresent("audit_request_exception_stacktrace", exceptionStacktrace)
         return .object(object)
     }
 

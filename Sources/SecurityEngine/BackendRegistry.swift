@@ -70,6 +70,7 @@ extension SecurityService {
             user.remoteAddress = address
             user.authenticatedBy = domain.name
             user.requestedTenant = request.header("securitytenant") ?? request.header("security_tenant")
+            if let refused = refuseImpersonation(request, user: user) { return refused }
             return .authenticated(resolveRoles(user))
         }
         // 7. Nobody succeeded.
@@ -81,6 +82,19 @@ extension SecurityService {
             return .rejected(challengeResponse, audit: .failedLogin, attemptedUser: attempted)
         }
         return .rejected(finallyFailed, audit: .failedLogin, attemptedUser: attempted)
+    }
+
+    /// 8. `opendistro_security_impersonate_as` (reference §2.3): certlab does not implement
+    /// `authcz.rest_impersonation_user`, so no user may impersonate another and the header gets
+    /// the plugin's refusal (403 `security_exception`) — it is never ignored, never trusted.
+    /// The plugin writes no audit event here; certlab records the refusal as FAILED_LOGIN so
+    /// the attempt is visible.
+    private func refuseImpersonation(_ request: AuthenticationRequest, user: User) -> AuthenticationOutcome? {
+        guard let target = request.header("opendistro_security_impersonate_as"), !target.isEmpty else { return nil }
+        let reason = isAdminPrincipal(target)
+            ? "It is not allowed to impersonate as an adminuser  '\(target)'"
+            : "'\(user.name)' is not allowed to impersonate as '\(target)'"
+        return .rejected(pluginError(403, reason), audit: .failedLogin, attemptedUser: user.name)
     }
 
     /// An exception raised by the plugin's REST filter: the standard `security_exception` JSON on

@@ -17,8 +17,12 @@ struct ClientCertAuthenticator: Sendable {
         skipUsers = (config["skip_users"]?.arrayValue ?? []).compactMap { $0.stringValue }.map { WildcardMatcher($0) }
     }
 
+    /// An empty principal (a certificate with an empty subject, e.g. SAN-only) counts as no
+    /// certificate (`Strings.isNullOrEmpty(principal)` in the plugin). An empty user name (an
+    /// empty `CN=` value) fails the domain, as the plugin's `AuthCredentials` constructor throws
+    /// "username must not be null or empty" and `BackendRegistry` skips to the next domain.
     func extract(principal: String?) -> CredentialExtraction {
-        guard let principal else { return .none }
+        guard let principal, !principal.isEmpty else { return .none }
         let trimmed = principal.trimmingCharacters(in: .whitespaces)
         if skipUsers.anyMatches(trimmed) { return .none }
         guard let name = PrincipalNames.parse(trimmed) else { return .failed }
@@ -26,6 +30,7 @@ struct ClientCertAuthenticator: Sendable {
         if let usernameAttribute, let first = name.values(of: usernameAttribute).first {
             username = first
         }
+        guard !username.isEmpty else { return .failed }
         let roles = rolesAttribute.map { name.values(of: $0) } ?? []
         return .credentials(AuthCredentials(username: username, password: nil, backendRoles: roles))
     }

@@ -52,7 +52,9 @@ public enum RestActionTable {
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
             default:
-                guard !first.hasPrefix("_") else { return nil }
+                // `PUT /{index}` matches any unknown first segment in ES's path trie, so
+                // `PUT /_secret` reaches index creation and its invalid_index_name_exception.
+                guard !first.hasPrefix("_") || method == "PUT" else { return nil }
                 switch method {
                 case "PUT": return RestAction(actions: ["indices:admin/create"], indices: [first])
                 case "DELETE": return RestAction(actions: ["indices:admin/delete"], indices: indices(first))

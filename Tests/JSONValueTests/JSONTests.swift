@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func reportsLineAndColumnOfErrors() {
-        #expect(throws: JSONParseError(message: "Unexpected character ('x' (code 120)): was expecting double-quote to start field name", line: 2, column: 3, offset: 4)) {
+        // Jackson reports the position after the offending character (`{a:1}` → column 3).
+        #expect(throws: JSONParseError(message: "Unexpected character ('x' (code 120)): was expecting double-quote to start field name", line: 2, column: 4, offset: 4)) {
             try JSON(parsing: "{\n  x: 1}")
         }
     }
@@ -135,5 +136,18 @@ import Testing
         }
 
         """)
+    }
+}
+
+/// Invalid UTF-8 inside strings, worded and located as Jackson reports it (Elasticsearch's
+/// `json_parse_exception` reasons).
+@Suite struct JSONInvalidUTF8Tests {
+    @Test func badStartAndMiddleBytesAreNamedAtTheirPosition() {
+        let start = #expect(throws: JSONParseError.self) { try JSON(parsing: Array(#"{"a":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8)) }
+        #expect(start?.message == "Invalid UTF-8 start byte 0xff")
+        #expect(start?.column == 7)
+        let middle = #expect(throws: JSONParseError.self) { try JSON(parsing: Array(#"{"a":"x"#.utf8) + [0xC3, 0x41] + Array(#""}"#.utf8)) }
+        #expect(middle?.message == "Invalid UTF-8 middle byte 0x41")
+        #expect(middle?.column == 9)
     }
 }

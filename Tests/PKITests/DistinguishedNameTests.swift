@@ -59,6 +59,14 @@ struct DistinguishedNameTests {
         #expect(name.values(of: "L") == [])
     }
 
+    /// `Rdn.getType()` of a multi-valued RDN is its first entry in sorted order (CN before OU),
+    /// so the plugin's attribute lookup sees `multi` as a CN and never sees `ops` as an OU.
+    @Test func multiValuedRDNOffersOnlyItsFirstSortedEntry() throws {
+        let name = try DistinguishedName(parsing: "OU=ops+CN=multi,OU=lab,O=certlab")
+        #expect(name.values(of: "cn") == ["multi"])
+        #expect(name.values(of: "ou") == ["lab"])
+    }
+
     @Test func quotesInsideAnUnquotedValueAreLiteralAsInTheJDK() throws {
         #expect(try DistinguishedName(parsing: #"CN=a"b"c"#).rdns[0][0].value == #"a"b"c"#)
         #expect(try DistinguishedName(parsing: #"CN=a"b"c"#).description == #"CN=a\"b\"c"#)

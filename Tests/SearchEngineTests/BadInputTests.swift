@@ -11,7 +11,7 @@ import JSONValue
         #expect(error?.metadata["line"] == 3)
         #expect(error?.reason.contains("line: 3, column: 1]") == true)
         let trailing = #expect(throws: ElasticsearchError.self) { try SearchEngine.parseBody(Array(#"{"query":{}} x"#.utf8)) }
-        #expect(trailing?.metadata["col"] == 14)
+        #expect(trailing?.metadata["col"] == 15)
     }
 
     @Test func unknownQueryIsAParsingException() throws {

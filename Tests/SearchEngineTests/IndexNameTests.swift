@@ -14,6 +14,9 @@ import JSONValue
         (".", "Invalid index name [.], must not be '.' or '..'"),
         ("..", "Invalid index name [..], must not be '.' or '..'"),
         (String(repeating: "a", count: 256), "Invalid index name [\(String(repeating: "a", count: 256))], index name is too long, (256 > 255)"),
+        ("a:b", "Invalid index name [a:b], must not contain ':'"),
+        // Case is checked last, as in `validateIndexName`.
+        (String(repeating: "A", count: 256), "Invalid index name [\(String(repeating: "A", count: 256))], index name is too long, (256 > 255)"),
     ])
     func invalidNamesAreRefusedWithElasticsearchReasons(name: String, reason: String) throws {
         let engine = try SearchEngine(dataPath: nil)

@@ -101,6 +101,27 @@ import Testing
         #expect(user.name == "O=certlab,L=Graz" && user.backendRoles == [])
     }
 
+    /// An empty principal (SAN-only certificate) is no certificate; an empty CN fails the
+    /// domain (the plugin's `AuthCredentials` refuses empty user names): both reach basic.
+    @Test func emptyPrincipalOrEmptyUserNameFallsThroughToBasic() throws {
+        for principal in ["", "CN=,OU=lab,O=certlab"] {
+            let outcome = try Self.labService().authenticate(AuthenticationRequest(principal: principal))
+            #expect(outcome.user == nil, "\(principal)")
+            #expect(outcome.response?.status == 401, "\(principal)")
+        }
+    }
+
+    /// `opendistro_security_impersonate_as` is refused: certlab has no rest_impersonation_user.
+    @Test func impersonationIsRefusedWithThePluginsMessages() throws {
+        let asAlice = AuthenticationRequest(headers: [TestSupport.basic("alice", "alice-pw"), ("opendistro_security_impersonate_as", "bob")])
+        let refused = try #require(try Self.labService().authenticate(asAlice).response)
+        #expect(refused.status == 403)
+        #expect(refused.bodyText.contains(#""reason":"'alice' is not allowed to impersonate as 'bob'""#))
+        let asAdmin = AuthenticationRequest(principal: "CN=CLIENT1,O=certlab", headers: [("opendistro_security_impersonate_as", "CN=admin,OU=lab,O=certlab")])
+        let adminRefused = try #require(try Self.labService().authenticate(asAdmin).response)
+        #expect(adminRefused.bodyText.contains(#""reason":"It is not allowed to impersonate as an adminuser  'CN=admin,OU=lab,O=certlab'""#))
+    }
+
     @Test func skipUsersFallThroughToBasic() throws {
         let request = AuthenticationRequest(principal: "CN=skipme,O=certlab", headers: [TestSupport.basic("alice", "alice-pw")])
         #expect(try Self.labService().authenticate(request).user?.name == "alice")
