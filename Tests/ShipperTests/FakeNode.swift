@@ -62,6 +62,10 @@ final class FakeNode: Sendable {
             bound = port.withLock { $0 }
         }
         let result = try await body(try #require(bound))
+        // A connection the body opened just before returning (`test output` dials a bare TCP
+        // connection first) may still be in the accept queue; cancelling the server while NIO
+        // activates it trips NIOAsyncWriter's "deinited without finish()" trap, so let it settle.
+        try await Task.sleep(for: .milliseconds(200))
         server.cancel()
         _ = await server.result
         return result
