@@ -7,7 +7,8 @@ DEBUG_BIN     = .build/debug
 RELEASE_BIN   = .build/release
 # Debian packages the project needs to build, test and run its lab natively; docker-compose
 # (1.29, Python) validates compose/docker-compose.yml without a Docker engine in `make test`.
-DEB_PACKAGES  = libsqlite3-dev libssl-dev zlib1g-dev openssl python3-pip curl docker-compose
+# chromium: headless browser for `make test-dashboard` (driven through pip's playwright, .ci/run).
+DEB_PACKAGES  = libsqlite3-dev libssl-dev zlib1g-dev openssl python3-pip curl docker-compose chromium
 PYTHON       ?= python3
 
 # The lab that `make test` brings up: debug binaries (already built by `build`, saves CI a
@@ -22,7 +23,7 @@ TEST_LAB_SERVICES ?= certs search-node security-admin log-generator beats-shippe
 PENDING_PRODUCTS  ?=
 DOCS              ?= $(sort $(wildcard docs/[0-9][0-9]-*.md))
 
-.PHONY: help deps build release test test-compose test-lab reliability certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
+.PHONY: help deps build release test test-compose test-lab test-dashboard reliability certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +49,7 @@ test: build ## Everything CI must pass: unit, end-to-end, compose checks, lab + 
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory test-compose
 	@$(MAKE) --no-print-directory test-lab
+	@$(MAKE) --no-print-directory test-dashboard
 
 test-compose: ## Static checks: docker-compose config -q, paths/commands vs repo, native runner vs compose
 	docker-compose -f compose/docker-compose.yml --env-file compose/.env config -q
@@ -60,6 +62,11 @@ test-lab: ## Native lab on test ports (reset first), walkthrough doc-tests, lab 
 	scripts/lab.sh reset; \
 	trap 'scripts/lab.sh down' EXIT; \
 	scripts/lab.sh up && $(PYTHON) docs/doctest.py $(DOCS)
+
+test-dashboard: ## Headless Chromium drives /_dashboards/security/ on its own node; screenshots, first-load figures
+	$(SWIFT) build --product search-node
+	$(SWIFT) build --product cert-issuer
+	$(PYTHON) scripts/test-dashboard.py
 
 reliability: build ## Hostile certificates, hostile HTTP, privilege escalation: every case, slow ones included
 	CERTLAB_RELIABILITY=full $(SWIFT) test --skip-build --filter ReliabilityTests

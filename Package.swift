@@ -4,6 +4,14 @@
 // module rules: pure libraries (PKI, SecurityEngine, SearchEngine) never import NIO or Hummingbird.
 import PackageDescription
 
+/// The security dashboard's files (Sources/SecurityDashboard/Assets), each compiled into the
+/// binary; SecurityDashboard's DashboardAssets lists the same names with their byte arrays.
+let dashboardAssets = [
+    "index.html", "dashboard.css", "app.js", "api.js", "session.js", "dom.js", "entries.js", "permissions.js",
+    "view-whoami.js", "view-roles.js", "view-rolesmapping.js", "view-internalusers.js", "view-actiongroups.js",
+    "view-audit.js", "view-certificates.js",
+]
+
 let package = Package(
     name: "certlab",
     platforms: [.macOS(.v14)],
@@ -67,11 +75,23 @@ let package = Package(
             ]
         ),
 
+        // The security dashboard page (issue #10): static files compiled into the binary with
+        // embedInCode, so search-node needs no resource bundle at run time.
+        .target(
+            name: "SecurityDashboard",
+            exclude: ["Assets/README.md"],
+            resources: dashboardAssets.map { .embedInCode("Assets/\($0)") }
+        ),
+
+        // MARK: system OpenSSL (libcrypto), only for PKCS#12 export (issue #10)
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .target(name: "PKCS12", dependencies: ["COpenSSL"]),
+
         // MARK: server side (NIO, NIOSSL, Hummingbird)
         .target(
             name: "NodeServer",
             dependencies: [
-                "JSONValue", "PKI", "SecurityEngine", "SearchEngine",
+                "JSONValue", "PKI", "SecurityEngine", "SearchEngine", "SecurityDashboard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,7 +174,7 @@ let package = Package(
         .executableTarget(
             name: "CertIssuer",
             dependencies: [
-                "PKI",
+                "PKI", "PKCS12",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -224,5 +244,6 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "SecurityDashboardTests", dependencies: ["SecurityDashboard"]),
     ]
 )

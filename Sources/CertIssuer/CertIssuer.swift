@@ -6,8 +6,9 @@ import ArgumentParser
 struct CertIssuer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert-issuer",
-        abstract: "Issue, sign, revoke, inspect and verify the certlab certificates.",
-        subcommands: [InitCommand.self, IssueCommand.self, SignCommand.self, RevokeCommand.self, InspectCommand.self, VerifyCommand.self]
+        abstract: "Issue, sign, revoke, inspect, verify and export the certlab certificates.",
+        subcommands: [InitCommand.self, IssueCommand.self, SignCommand.self, RevokeCommand.self, InspectCommand.self, VerifyCommand.self,
+                      ExportCommand.self]
     )
 }
 

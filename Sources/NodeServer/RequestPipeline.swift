@@ -3,6 +3,7 @@ import JSONValue
 import NIOCore
 import NIOPosix
 import SearchEngine
+import SecurityDashboard
 import SecurityEngine
 
 /// One REST request from TLS principal to response (ARCHITECTURE.md "Data flow of one request"):
@@ -12,6 +13,8 @@ import SecurityEngine
 /// without authentication, as Elasticsearch answers them before any handler (and so before the
 /// security wrapper) runs; a revoked client certificate is refused before authentication;
 /// forbidden `_opendistro_security_*` headers are refused first of all by `authenticate`.
+/// The security dashboard's static files (`/_dashboards/...`) are served without authentication,
+/// like Kibana's login page; the page's data calls come back through here as REST API requests.
 struct RequestPipeline: Sendable {
     let security: SecurityService
     let securityAPI: SecurityRestAPI
@@ -38,17 +41,13 @@ struct RequestPipeline: Sendable {
 
     func process(_ incoming: Incoming) async -> NodeResponse {
         let request = incoming.request
+        if SecurityDashboard.handles(path: request.path) {
+            return refusedRevoked(incoming) ?? dashboard(incoming)
+        }
         guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
             return render(elastic.noHandler(request))
         }
-        if let serial = incoming.identity.serialNumber, let revocation, revocation.isRevoked(serial: serial) {
-            // Like `logSSLException(request, t)`: the request's path, headers and body, the
-            // exception, and no effective user (authentication has not run yet).
-            audit.record(.sslException, incoming.facts, user: nil,
-                         exception: "javax.net.ssl.SSLPeerUnverifiedException: Unable to validate certificate (CRL)")
-            metrics.authenticationFailed(reason: "revoked")
-            return revokedResponse()
-        }
+        if let refused = refusedRevoked(incoming) { return refused }
         var user: User?
         if !security.skipsAuthentication(method: request.method, path: request.path) {
             switch await authenticate(incoming) {
@@ -66,6 +65,17 @@ struct RequestPipeline: Sendable {
         }
         guard let user else { return render(elastic.noHandler(request)) }
         return await authorizedElastic(incoming, action: action, user: user)
+    }
+
+    /// A client certificate on the CRL is refused before anything else is served (reference §1.5).
+    private func refusedRevoked(_ incoming: Incoming) -> NodeResponse? {
+        guard let serial = incoming.identity.serialNumber, let revocation, revocation.isRevoked(serial: serial) else { return nil }
+        // Like `logSSLException(request, t)`: the request's path, headers and body, the
+        // exception, and no effective user (authentication has not run yet).
+        audit.record(.sslException, incoming.facts, user: nil,
+                     exception: "javax.net.ssl.SSLPeerUnverifiedException: Unable to validate certificate (CRL)")
+        metrics.authenticationFailed(reason: "revoked")
+        return revokedResponse()
     }
 
     /// Basic credentials cost a bcrypt verification (~230 ms at cost 12) when not cached, which
