@@ -104,7 +104,7 @@ final class TLSProbe: Sendable {
 
     /// Sends a complete request (`Host` added) and waits for its response.
     func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                 timeout: Duration = .seconds(10)) async -> Response? {
+                 timeout: Duration = .seconds(30)) async -> Response? {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || ["POST", "PUT"].contains(method) { head += "Content-Length: \(body.count)\r\n" }
@@ -113,7 +113,7 @@ final class TLSProbe: Sendable {
     }
 
     /// The first complete response received, waiting at most `timeout`.
-    func response(timeout: Duration = .seconds(10)) async -> Response? {
+    func response(timeout: Duration = .seconds(30)) async -> Response? {
         var parsed: Response?
         _ = await eventually(within: timeout) {
             parsed = Self.parse(state.bytes, closed: state.isClosed)

@@ -123,7 +123,9 @@ import Testing
         try await node.serve { port in
             let config = try testConfig(port: port, directory: directory)
             try await ship(config, dataPath: directory.data, while: {
-                try await Task.sleep(for: .milliseconds(150))
+                // The node answers 503 until the shipper has asked three times (not a fixed
+                // delay: on a loaded machine the backoff may not fit three tries into it).
+                try await eventually(timeout: .seconds(30)) { node.state.withLock { $0.requests.filter { $0.uri == "/" }.count } >= 3 }
                 node.configure { $0.rootStatus = 200 }
             }) { node.documents.count == 1 }
         }
