@@ -1,6 +1,5 @@
 import Histogram
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -45,13 +44,15 @@ final class ConnectionDriver: @unchecked Sendable {
         let handler = ResponseHandler(driver: self)
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // One read per readiness event, as wrk does: a response fits one read, and a second
+            // read would only return EAGAIN (a wasted syscall per request).
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { [tls, host] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: tls, serverHostname: host == "127.0.0.1" ? nil : host))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -65,12 +66,10 @@ final class ConnectionDriver: @unchecked Sendable {
     }
 
     fileprivate func send(on context: ChannelHandlerContext) -> NIODeadline? {
-        guard NIODeadline.now() < deadline else { return nil }
-        let sentAt = NIODeadline.now()
-        context.write(NIOAny(HTTPClientRequestPart.head(request.head)), promise: nil)
-        if let body = request.body { context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: nil)
-        return sentAt
+        let now = NIODeadline.now()
+        guard now < deadline else { return nil }
+        context.writeAndFlush(NIOAny(request.bytes), promise: nil)
+        return now
     }
 
     fileprivate func completed(status: UInt, sentAt: NIODeadline, context: ChannelHandlerContext) -> NIODeadline? {
@@ -101,13 +100,15 @@ final class ConnectionDriver: @unchecked Sendable {
     }
 }
 
-/// Reads responses of one connection and hands them to the driver.
+/// Writes the pre-encoded request and finds the responses in the raw bytes (`ResponseScanner`),
+/// handing each to the driver.
 final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let driver: ConnectionDriver
     private var sentAt: NIODeadline?
-    private var status: UInt = 0
+    private var scanner = ResponseScanner()
     private var failed = false
 
     init(driver: ConnectionDriver) {
@@ -121,13 +122,24 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head): status = head.status.code
-        case .body: break
-        case .end:
-            guard let sent = sentAt else { return }
-            sentAt = driver.completed(status: status, sentAt: sent, context: context)
-            if sentAt == nil, context.channel.isActive { context.close(promise: nil) }
+        var bytes = unwrapInboundIn(data)
+        scanner.append(&bytes)
+        while true {
+            switch scanner.next() {
+            case .needMore:
+                return
+            case .malformed:
+                failed = true
+                context.close(promise: nil)
+                return
+            case .response(let status):
+                guard let sent = sentAt else { return }
+                sentAt = driver.completed(status: status, sentAt: sent, context: context)
+                if sentAt == nil {
+                    if context.channel.isActive { context.close(promise: nil) }
+                    return
+                }
+            }
         }
     }
 
@@ -137,6 +149,10 @@ final class ResponseHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let sent = sentAt, let status = scanner.closed() {
+            _ = driver.completed(status: status, sentAt: sent, context: context)
+            sentAt = nil
+        }
         driver.connectionEnded(failed: failed || sentAt != nil)
         context.fireChannelInactive()
     }
