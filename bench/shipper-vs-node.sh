@@ -2,7 +2,8 @@
 # beats-shipper against the node's own _bulk rate, in one run (issue 7): N 200-byte access-log
 # lines in a file, shipped over mTLS with the lab's shipper certificate until the index holds
 # all of them; the peer is bench-load posting the same event documents straight to _bulk (same
-# batch size, one request at a time, as the shipper's single worker sends them). The node is
+# batch size, `create` with explicit ids, one request at a time, as the shipper's single worker
+# sends them). The node is
 # pinned to CPU 0, shipper and load tool to CPU 1. Also samples the shipper's RSS while it ships.
 # Prints Markdown rows: | measure | certlab | peer | ratio | target |
 set -euo pipefail
@@ -36,7 +37,8 @@ with open(log_path, "w") as out:
         out.write(line(i) + "\n")
 with open(bulk_path, "w") as out:
     for i in range(batch):
-        out.write('{"create":{"_index":"certlab-logs-peer"}}\n')
+        # Explicit ids as the shipper sends them (bench-load puts a fresh request number in {seq}).
+        out.write('{"create":{"_index":"certlab-logs-peer","_id":"{seq}-%04d"}}\n' % i)
         out.write(json.dumps({"@timestamp": "2026-11-29T12:00:00.000Z", "message": line(i), "log": {"offset": i * 200, "file": {"path": shipped_path}},
                               "input": {"type": "filestream"}, "fields": {"lab": "certlab"}, "tags": ["access-log"], "ecs": {"version": "1.6.0"},
                               "host": {"name": "bench"}, "agent": {"type": "filebeat", "name": "bench", "version": "7.10.2",

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// `bench-load`: an HTTP/1.1 load generator that presents a client certificate, which none of
 /// wrk, ab or siege can do at speed (issue 9). N connections, a fixed duration, keep-alive or a
@@ -51,7 +52,7 @@ struct LoadGenerator: ParsableCommand {
         head.headers.add(name: "Host", value: "\(host):\(port)")
         if let payload {
             head.headers.add(name: "Content-Type", value: contentType)
-            head.headers.add(name: "Content-Length", value: String(payload.count))
+            head.headers.add(name: "Content-Length", value: String(RequestTemplate.expandedLength(payload)))
         }
         if newConnections { head.headers.add(name: "Connection", value: "close") }
         let request = RequestTemplate(head: head, body: payload)
@@ -80,16 +81,55 @@ struct LoadGenerator: ParsableCommand {
     }
 }
 
-/// What every request sends, encoded once: the same bytes go out for every request.
+/// What every request sends, encoded once. Each `{seq}` in the body is the place of a 12-digit
+/// request number, so that `_bulk` bodies with explicit ids (`"_id":"{seq}-7"`) create new
+/// documents on every request instead of answering 409 from the second one on.
 struct RequestTemplate: Sendable {
-    let bytes: ByteBuffer
+    private let template: ByteBuffer
+    private let sequenceOffsets: [Int]
+    private static let counter = Atomic<Int>(0)
 
     init(head: HTTPRequestHead, body: Data?) {
         var text = "\(head.method.rawValue) \(head.uri) HTTP/1.1\r\n"
         for (name, value) in head.headers { text += "\(name): \(value)\r\n" }
         var buffer = ByteBuffer(string: text + "\r\n")
-        if let body { buffer.writeBytes(body) }
-        bytes = buffer
+        var offsets: [Int] = []
+        if var body = body.map(Array.init) {
+            let marker = Array("{seq}".utf8), padded = Array("000000000000".utf8)
+            var index = 0, output: [UInt8] = []
+            while index < body.count {
+                if body[index] == marker[0], body.count - index >= marker.count, Array(body[index ..< index + marker.count]) == marker {
+                    offsets.append(buffer.writerIndex + output.count)
+                    output += padded
+                    index += marker.count
+                } else {
+                    output.append(body[index])
+                    index += 1
+                }
+            }
+            body = output
+            buffer.writeBytes(body)
+        }
+        template = buffer
+        sequenceOffsets = offsets
+    }
+
+    /// The body's length once its markers are numbers (each `{seq}` becomes 12 digits).
+    static func expandedLength(_ body: Data) -> Int {
+        let marker = Array("{seq}".utf8)
+        var count = 0, index = body.startIndex
+        while let found = body[index...].firstRange(of: marker) { count += 1; index = found.upperBound }
+        return body.count + count * 7
+    }
+
+    /// The bytes of the next request, with this request's number in every marker.
+    var bytes: ByteBuffer {
+        guard !sequenceOffsets.isEmpty else { return template }
+        var buffer = template
+        let digits = Array(String(Self.counter.wrappingAdd(1, ordering: .relaxed).newValue).utf8.suffix(12))
+        let number = Array(repeating: UInt8(ascii: "0"), count: 12 - digits.count) + digits
+        for offset in sequenceOffsets { buffer.setBytes(number, at: offset) }
+        return buffer
     }
 }
 
