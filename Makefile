@@ -7,8 +7,9 @@ DEBUG_BIN     = .build/debug
 RELEASE_BIN   = .build/release
 # Debian packages the project needs to build, test and run its lab natively; docker-compose
 # (1.29, Python) validates compose/docker-compose.yml without a Docker engine in `make test`.
-# chromium: headless browser for `make test-dashboard` (driven through pip's playwright, .ci/run).
-DEB_PACKAGES  = libsqlite3-dev libssl-dev zlib1g-dev openssl python3-pip curl docker-compose chromium
+# chromium, firefox-esr: headless browsers for `make test-dashboard` (driven through pip's
+# playwright and marionette_driver, .ci/run).
+DEB_PACKAGES  = libsqlite3-dev libssl-dev zlib1g-dev openssl python3-pip curl docker-compose chromium firefox-esr
 PYTHON       ?= python3
 
 # The lab that `make test` brings up: debug binaries (already built by `build`, saves CI a

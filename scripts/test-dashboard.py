@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """make test-dashboard: headless Chromium drives the security dashboard (issue #10) against a
-throw-away search-node with basic login.
+throw-away search-node with basic login, then headless Firefox repeats the core flow
+(scripts/dashboard/firefox.py).
 
 It loads the page, signs in as admin, maps CLIENT1 to readall, sees it listed, deletes it, creates
 and deletes an internal user, visits every view, and checks that kibanaro (no REST API rights)
@@ -23,7 +24,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "dashboard"))
 
 from browser import SECURITY, Recorder, chromium_path, measure_first_load  # noqa: E402
-from node import Node  # noqa: E402
+from firefox import firefox_path, run_firefox  # noqa: E402
+from node import Node, free_port  # noqa: E402
 from png import distinct_colours  # noqa: E402
 from report import write_results  # noqa: E402
 
@@ -282,6 +284,33 @@ def certificate_sign_in(browser, node, url):
     context.close()
 
 
+def save_png(name, data):
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    with open(path, "wb") as file:
+        file.write(data)
+    colours = distinct_colours(path)
+    check(colours >= 16, f"{path}: only {colours} distinct colours, the screenshot looks blank")
+
+
+def firefox_pass(node):
+    """The same page in Firefox; skipped with a message when firefox-esr or marionette_driver is
+    missing, unless CERTLAB_REQUIRE_FIREFOX=1 (CI) makes that a failure."""
+    reason = None
+    if firefox_path() is None:
+        reason = "no Firefox found (Debian package firefox-esr, or CERTLAB_FIREFOX=/path/to/firefox)"
+    else:
+        try:
+            import marionette_driver  # noqa: F401
+        except ImportError:
+            reason = "Python package marionette_driver is not installed"
+    if reason:
+        if os.environ.get("CERTLAB_REQUIRE_FIREFOX") == "1":
+            raise AssertionError(f"firefox: {reason} (CERTLAB_REQUIRE_FIREFOX=1: make deps installs it)")
+        print(f"test-dashboard: Firefox pass SKIPPED: {reason}")
+        return None
+    return run_firefox(node, node.url + PAGE, check, save_png, free_port)
+
+
 def skip_or_fail(reason):
     if os.environ.get("CERTLAB_REQUIRE_CHROMIUM") == "1":
         print(f"test-dashboard: FAILED: {reason} (CERTLAB_REQUIRE_CHROMIUM=1: make deps installs it)", file=sys.stderr)
@@ -306,6 +335,12 @@ def main():
     node = Node(ROOT, binaries).start()
     try:
         figures, version = run(node, executable)
+        # Bytes do not depend on the machine's load: the size target is a pass condition.
+        largest = max(figure["transferred"] for figure in figures)
+        check(largest < 200 * 1024, f"first load transferred {largest} bytes (target < 200 KB)")
+        firefox = firefox_pass(node)
+        if firefox:
+            print(f"test-dashboard: Firefox {firefox} pass done")
     except AssertionError as failure:
         print(f"test-dashboard: FAILED after {checks} checks: {failure}", file=sys.stderr)
         print(f"search-node log (tail):\n{node.read_log()}", file=sys.stderr)
@@ -314,7 +349,10 @@ def main():
         node.stop()
     met = write_results(os.path.join(ROOT, "bench", "RESULTS.md"), figures, version)
     print(f"test-dashboard: {checks} checks passed; screenshots in {os.path.relpath(ARTIFACTS, ROOT)}/")
-    sys.exit(0 if met else 1)
+    # Timings are benchmark figures (kept in bench/RESULTS.md, MISSED marked there), not a pass
+    # condition: on a loaded machine a test must not fail for being slow.
+    if not met:
+        print("test-dashboard: a first-load target was missed on this run (see bench/RESULTS.md)")
 
 
 if __name__ == "__main__":
