@@ -29,7 +29,12 @@ import Testing
                 await acknowledged.add(ids)
             }
         }
-        try await Task.sleep(for: .seconds(2))
+        // Kill once some batches are acknowledged (not after a fixed delay: a loaded machine
+        // may acknowledge fewer in it), while the writer keeps sending.
+        let start = ContinuousClock.now
+        while await acknowledged.ids.count < 100, ContinuousClock.now - start < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         first.signal(SIGKILL)
         _ = await first.wait()
         await writer.value
