@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The node's metrics, served as Prometheus text at `/_prometheus/metrics` (the path of the
 /// community prometheus-exporter plugin that Elasticsearch/OpenSearch users scrape).
@@ -21,13 +22,28 @@ public final class NodeMetrics: Sendable {
         self.factory = factory
     }
 
-    /// One HTTP request answered with `status`, taking `duration`.
+    /// One HTTP request answered with `status`, taking `duration`. The handles are looked up
+    /// once per method and status: making them goes through the registry's lock and label
+    /// sorting, which is measurable on every request of a keep-alive GET.
     public func requestCompleted(method: String, status: Int, duration: Duration) {
-        Counter(label: "certlab_http_requests_total", dimensions: [("method", method), ("status", String(status))], factory: factory)
-            .increment()
-        Timer(label: "certlab_http_request_duration_seconds", dimensions: [("method", method)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        let (counter, timer) = requestHandles.withLock { handles in
+            let key = RequestKey(method: method, status: status)
+            if let cached = handles[key] { return cached }
+            let made = (Counter(label: "certlab_http_requests_total", dimensions: [("method", method), ("status", String(status))], factory: factory),
+                        Timer(label: "certlab_http_request_duration_seconds", dimensions: [("method", method)], factory: factory))
+            handles[key] = made
+            return made
+        }
+        counter.increment()
+        timer.recordNanoseconds(duration.nanoseconds)
     }
+
+    private struct RequestKey: Hashable {
+        var method: String
+        var status: Int
+    }
+
+    private let requestHandles = Mutex<[RequestKey: (Metrics.Counter, Metrics.Timer)]>([:])
 
     /// A new TLS connection, with or without a client certificate.
     public func connectionAccepted(withClientCertificate: Bool) {
