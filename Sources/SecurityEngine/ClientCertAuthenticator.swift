@@ -23,7 +23,10 @@ struct ClientCertAuthenticator: Sendable {
     /// "username must not be null or empty" and `BackendRegistry` skips to the next domain.
     func extract(principal: String?) -> CredentialExtraction {
         guard let principal, !principal.isEmpty else { return .none }
-        let trimmed = principal.trimmingCharacters(in: .whitespaces)
+        // Principals rarely have surrounding blanks: Foundation's trimming (per request) runs only
+        // when an end is whitespace (`isWhitespace` covers every character `.whitespaces` does).
+        let padded = principal.first?.isWhitespace == true || principal.last?.isWhitespace == true
+        let trimmed = padded ? principal.trimmingCharacters(in: .whitespaces) : principal
         if skipUsers.anyMatches(trimmed) { return .none }
         guard let name = PrincipalNames.parse(trimmed) else { return .failed }
         var username = trimmed
