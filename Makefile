@@ -22,7 +22,7 @@ TEST_LAB_SERVICES ?= certs search-node security-admin log-generator beats-shippe
 PENDING_PRODUCTS  ?=
 DOCS              ?= $(sort $(wildcard docs/[0-9][0-9]-*.md))
 
-.PHONY: help deps build release test test-compose test-lab certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
+.PHONY: help deps build release test test-compose test-lab reliability-faults reliability-fuzz certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,12 @@ test-lab: ## Native lab on test ports (reset first), walkthrough doc-tests, lab 
 	scripts/lab.sh reset; \
 	trap 'scripts/lab.sh down' EXIT; \
 	scripts/lab.sh up && $(PYTHON) docs/doctest.py $(DOCS)
+
+reliability-faults: build ## Fault injection at full size: kill -9 node/shipper 20x, 200,000 lines, disk full (root)
+	CERTLAB_FAULTS=full $(SWIFT) test --skip-build --filter FaultTests
+
+reliability-fuzz: ## libFuzzer on each parser for FUZZ_SECONDS (30) each; fails on a crash
+	Tests/Fuzz/run.sh
 
 certs: ## Generate the lab PKI from config/certs.yml into certs/ (idempotent)
 	$(SWIFT) build --product cert-issuer
