@@ -24,7 +24,7 @@ TEST_LAB_SERVICES ?= certs search-node security-admin log-generator beats-shippe
 PENDING_PRODUCTS  ?=
 DOCS              ?= $(sort $(wildcard docs/[0-9][0-9]-*.md))
 
-.PHONY: help deps build release test test-compose test-lab test-dashboard reliability certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
+.PHONY: help deps build release test test-compose test-lab test-dashboard reliability reliability-faults reliability-fuzz certs bench bench-lab lab-up lab-down lab-reset lab-status lab-logs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,13 +64,21 @@ test-lab: ## Native lab on test ports (reset first), walkthrough doc-tests, lab 
 	trap 'scripts/lab.sh down' EXIT; \
 	scripts/lab.sh up && $(PYTHON) docs/doctest.py $(DOCS)
 
-test-dashboard: ## Headless Chromium drives /_dashboards/security/ on its own node; screenshots, first-load figures
+test-dashboard: ## Headless Chromium and Firefox drive /_dashboards/security/ on its own node; screenshots, first-load figures
 	$(SWIFT) build --product search-node
 	$(SWIFT) build --product cert-issuer
 	$(PYTHON) scripts/test-dashboard.py
 
-reliability: build ## Hostile certificates, hostile HTTP, privilege escalation: every case, slow ones included
+reliability: build ## The whole reliability suite: hostile certificates/HTTP/escalation, faults at full size, fuzzing
 	CERTLAB_RELIABILITY=full $(SWIFT) test --skip-build --filter ReliabilityTests
+	@$(MAKE) --no-print-directory reliability-faults
+	@$(MAKE) --no-print-directory reliability-fuzz
+
+reliability-faults: build ## Fault injection at full size: kill -9 node/shipper 20x, 200,000 lines, disk full (root)
+	CERTLAB_FAULTS=full $(SWIFT) test --skip-build --filter FaultTests
+
+reliability-fuzz: ## libFuzzer on each parser for FUZZ_SECONDS (30) each; fails on a crash
+	Tests/Fuzz/run.sh
 
 certs: ## Generate the lab PKI from config/certs.yml into certs/ (idempotent)
 	$(SWIFT) build --product cert-issuer

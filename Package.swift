@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SecurityEngine", targets: ["SecurityEngine"]),
         .library(name: "SearchEngine", targets: ["SearchEngine"]),
+        // For Tests/Fuzz (a separate package built with -sanitize=fuzzer): the JSON the parsers take.
+        .library(name: "JSONValue", targets: ["JSONValue"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -245,5 +247,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SecurityDashboardTests", dependencies: ["SecurityDashboard"]),
+        // Issue 9 fault injection (kill -9 node/shipper, disk full); drives the built executables.
+        .testTarget(
+            name: "FaultTests",
+            dependencies: ["LabTestSupport", "LabClient", "JSONValue", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

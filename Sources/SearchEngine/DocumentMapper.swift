@@ -52,12 +52,30 @@ struct DocumentMapper {
 
     private mutating func walkObject(_ object: JSONObject, prefix: String) throws {
         for (key, value) in object {
-            guard !key.isEmpty else {
-                throw ElasticsearchError.mapperParsing("failed to parse", causedBy: ["type": "illegal_argument_exception",
-                    "reason": "field name cannot be an empty string"])
-            }
-            try walk(value, path: prefix + key)
+            try walk(value, path: prefix + Self.fieldName(key))
         }
+    }
+
+    /// A source key checked and normalised as ES's `DocumentParser.splitAndValidatePath` does:
+    /// a dotted key is an object path, split like Java's `String.split` (trailing empty parts
+    /// dropped, so `a.` is `a`); an empty key, a key of dots only, or an empty or blank part in
+    /// the middle is refused. Found by fuzzing (issue 9): a key `.` used to crash the node.
+    static func fieldName(_ key: String) throws -> String {
+        func refuse(_ reason: String) -> ElasticsearchError {
+            .mapperParsing("failed to parse", causedBy: ["type": "illegal_argument_exception", "reason": .string(reason)])
+        }
+        guard key.contains(".") else {
+            if key.isEmpty { throw refuse("field name cannot be an empty string") }
+            return key
+        }
+        var parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        while parts.last?.isEmpty == true { parts.removeLast() }
+        if parts.isEmpty { throw refuse("field name cannot contain only dots") }
+        for part in parts where part.allSatisfy(\.isWhitespace) {
+            if !part.isEmpty { throw refuse("object field cannot contain only whitespace: ['\(key)']") }
+            throw refuse("object field starting or ending with a [.] makes object resolution ambiguous: [\(key)]")
+        }
+        return parts.count == 1 ? String(parts[0]) : parts.joined(separator: ".")
     }
 
     private mutating func walk(_ value: JSON, path: String) throws {

@@ -27,14 +27,17 @@ public final class SearchEngine: Sendable {
     let writer: any DatabaseWriter
     let catalog: CatalogState
     let autoIds = AutoIdGenerator()
+    /// The data path (nil: in memory), named in storage errors such as a full disk.
+    let dataPath: String?
     private let writeLock = NSLock()
 
     /// Opens (creating if needed) the node database under `dataPath`, or a private in-memory
     /// database when `dataPath` is nil (tests).
     public init(dataPath: String?) throws(ElasticsearchError) {
-        let writer = try SearchEngine.convert { try NodeStorage.open(dataPath: dataPath) }
+        let writer = try SearchEngine.convert(dataPath: dataPath) { try NodeStorage.open(dataPath: dataPath) }
         self.writer = writer
-        self.catalog = CatalogState(try SearchEngine.convert { try writer.read(NodeStorage.loadCatalog) })
+        self.dataPath = dataPath
+        self.catalog = CatalogState(try SearchEngine.convert(dataPath: dataPath) { try writer.read(NodeStorage.loadCatalog) })
     }
 
     /// Names of all existing indices, sorted.
@@ -59,7 +62,7 @@ public final class SearchEngine: Sendable {
         defer { writeLock.unlock() }
         let before = catalog.snapshot
         var working = before
-        let result = try SearchEngine.convert {
+        let result = try SearchEngine.convert(dataPath: dataPath) {
             try writer.write { db in
                 let value = try body(db, &working)
                 for (name, index) in working {
@@ -80,17 +83,17 @@ public final class SearchEngine: Sendable {
 
     func read<T>(_ body: (Database, [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
         let snapshot = catalog.snapshot
-        return try SearchEngine.convert { try writer.read { db in try body(db, snapshot) } }
+        return try SearchEngine.convert(dataPath: dataPath) { try writer.read { db in try body(db, snapshot) } }
     }
 
-    /// Maps storage failures to a 500 `exception` body; `ElasticsearchError`s pass through.
-    static func convert<T>(_ body: () throws -> T) throws(ElasticsearchError) -> T {
+    /// Maps storage failures to 500 bodies (`StorageFailure`); `ElasticsearchError`s pass through.
+    static func convert<T>(dataPath: String?, _ body: () throws -> T) throws(ElasticsearchError) -> T {
         do {
             return try body()
         } catch let error as ElasticsearchError {
             throw error
         } catch {
-            throw ElasticsearchError(status: 500, type: "exception", reason: "storage failure: \(error)")
+            throw StorageFailure.elasticsearchError(error, dataPath: dataPath)
         }
     }
 

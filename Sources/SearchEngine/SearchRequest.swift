@@ -76,14 +76,7 @@ public struct SearchRequest: Sendable, Equatable {
         }
         if let text = parameters["from"] { from = try Self.integer(.string(text), "from") }
         if let text = parameters["size"] { size = try Self.integer(.string(text), "size") }
-        if let text = parameters["sort"] {
-            sort = text.split(separator: ",").map { part in
-                let pieces = part.split(separator: ":")
-                let field = String(pieces[0])
-                let descending = pieces.count > 1 ? pieces[1] == "desc" : field == "_score"
-                return SortField(field: field, descending: descending)
-            }
-        }
+        if let text = parameters["sort"] { sort = Self.parseSortParameter(text) }
         if parameters["_source"] != nil || parameters["_source_includes"] != nil || parameters["_source_excludes"] != nil {
             source = SourceFilter(source: parameters["_source"], includes: parameters["_source_includes"], excludes: parameters["_source_excludes"])
         }
@@ -93,6 +86,18 @@ public struct SearchRequest: Sendable, Equatable {
             case "false": trackTotalHits = .disabled
             default: trackTotalHits = .upTo(try Self.integer(.string(text), "track_total_hits"))
             }
+        }
+    }
+
+    /// `?sort=field:order,...` as ES's `RestSearchAction` reads it: the LAST `:` splits field and
+    /// order, `asc`/`desc` set the order and anything else keeps the default (`_score`
+    /// descending, fields ascending). Found by fuzzing (issue 9): `sort=:` used to crash the node.
+    static func parseSortParameter(_ text: String) -> [SortField] {
+        text.split(separator: ",").map { part in
+            guard let colon = part.lastIndex(of: ":") else { return SortField(field: String(part), descending: part == "_score") }
+            let field = String(part[..<colon])
+            let order = part[part.index(after: colon)...]
+            return SortField(field: field, descending: order == "desc" || (order != "asc" && field == "_score"))
         }
     }
 
