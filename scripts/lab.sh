@@ -95,6 +95,9 @@ prepare_binaries() {
       say "building $p ($config; the first build takes several minutes) ..."
       build_with_progress "$p" "$config" ||
         { tail -n 30 "$STATE/build-$p.log" >&2; die "swift build --product $p failed (full log: $STATE/build-$p.log)"; }
+      # swift build leaves a product untouched when only sources it does not use changed; mark
+      # it current so the staleness check above does not run a no-op build on every lab-up.
+      touch "$BIN/$p"
       say "built $p in $(elapsed "$t") s"
     done
   fi
