@@ -34,7 +34,7 @@ public struct ClientTLSOptions: Sendable, Equatable {
     }
 
     /// `AB:cd:…` → `abcd…`, the form `PresentedChain.sha256Fingerprints` uses.
-    static func normalizedFingerprint(_ text: String) -> String {
+    public static func normalizedFingerprint(_ text: String) -> String {
         String(text.lowercased().filter { $0 != ":" && !$0.isWhitespace })
     }
 

@@ -76,7 +76,7 @@ extension ElasticsearchOutputConfig {
         }
         let fingerprint = try ssl.string("ca_trusted_fingerprint").flatMap { $0.isEmpty ? nil : $0 }
         if let fingerprint {
-            let hex = fingerprint.lowercased().filter { $0 != ":" }
+            let hex = ClientTLSOptions.normalizedFingerprint(fingerprint)
             guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
                 throw ssl.error("ca_trusted_fingerprint", nil,
                                 "expected the hex SHA-256 of a CA certificate (64 hex digits; openssl x509 -fingerprint -sha256 -noout -in ca.crt), found \"\(fingerprint)\"")

@@ -13,8 +13,6 @@ import Testing
 /// action, so a re-sent line is a 409 that the shipper counts as delivered (reference §3.7) —
 /// at-least-once delivery plus idempotent ids is exactly-once indexing.
 @Suite(.serialized) struct ShipperKillTests {
-    static let shipperBinary = productsDirectory.appendingPathComponent("beats-shipper").path
-
     /// The log file and, for each line written, its start offset (`log.offset`) and text.
     final class AccessLog: @unchecked Sendable {
         let path: String
@@ -45,22 +43,6 @@ import Testing
         }
     }
 
-    func startShipper(_ files: LabFiles, url: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.shipperBinary)
-        process.arguments = ["-c", files.directory.path("config/shipper.yml"), "-e"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["CERTLAB_LOG_DIR"] = files.directory.path("logs")
-        environment["CERTLAB_NODE_URL"] = url
-        environment["CERTLAB_CERTS"] = files.directory.path("certs")
-        environment["CERTLAB_SHIPPER_DATA"] = files.directory.path("shipper-data")
-        process.environment = environment
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        return process
-    }
-
     func count(_ client: NodeClient, _ url: String) async throws -> Int {
         let answer = try await client.send("GET", url + "/certlab-logs-*/_count")
         return answer.status == 200 ? Int(answer.body["count"]?.intValue ?? 0) : -1
@@ -79,7 +61,7 @@ import Testing
         var written = 0
         var indexedAtKills: [Int] = []
         for round in 0 ..< kills {
-            let shipper = try startShipper(files, url: node.url)
+            let shipper = try files.startShipper(nodeURL: node.url)
             let chunk = round == kills - 1 ? total - written : total / kills
             try log.append(written ..< written + chunk)
             written += chunk
@@ -90,7 +72,7 @@ import Testing
             indexedAtKills.append(try await count(client, node.url))
         }
         // A last run that is left to finish, then stopped cleanly.
-        let last = try startShipper(files, url: node.url)
+        let last = try files.startShipper(nodeURL: node.url)
         let deadline = ContinuousClock.now + .seconds(FaultScale.isFull ? 600 : 120)
         var seen = 0
         while ContinuousClock.now < deadline {

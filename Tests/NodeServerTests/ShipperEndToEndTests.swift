@@ -6,11 +6,6 @@ import Testing
 /// The lab's `config/shipper.yml` driving the real `beats-shipper` into a real node over mTLS
 /// (issue 7 tests): every line exactly once through kill -9 restarts and a node outage.
 @Suite(.serialized) struct ShipperEndToEndTests {
-    static var shipperBinary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("beats-shipper").path
-    }
-
     /// A TCP port that was free a moment ago (the node restarts on the same one).
     static func freePort() throws -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -22,22 +17,6 @@ import Testing
         _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func startShipper(_ files: LabFiles, port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.shipperBinary)
-        process.arguments = ["-c", files.directory.path("config/shipper.yml"), "-e"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["CERTLAB_LOG_DIR"] = files.directory.path("logs")
-        environment["CERTLAB_NODE_URL"] = "https://localhost:\(port)"
-        environment["CERTLAB_CERTS"] = files.directory.path("certs")
-        environment["CERTLAB_SHIPPER_DATA"] = files.directory.path("shipper-data")
-        process.environment = environment
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        return process
     }
 
     func count(_ lab: LabNode) async throws -> Int {
@@ -77,14 +56,14 @@ import Testing
         try await LabNode.with(files: files) { lab in
             var written = 0
             for _ in 0..<10 {
-                let shipper = try startShipper(files, port: lab.port)
+                let shipper = try files.startShipper(nodeURL: "https://localhost:\(lab.port)")
                 try appendLines(written..<(written + total / 10), to: log)
                 written += total / 10
                 try await Task.sleep(for: .milliseconds(Int.random(in: 300...900)))
                 kill(shipper.processIdentifier, SIGKILL)
                 shipper.waitUntilExit()
             }
-            let last = try startShipper(files, port: lab.port)
+            let last = try files.startShipper(nodeURL: "https://localhost:\(lab.port)")
             let seen = try await waitForCount(total, lab, timeout: .seconds(180))
             try await Task.sleep(for: .seconds(2))
             #expect(seen == total)
@@ -102,7 +81,7 @@ import Testing
         let port = try Self.freePort()
         var shipper: Process?
         try await LabNode.with(files: files, adjust: { $0.settings.httpPort = port }) { lab in
-            shipper = try startShipper(files, port: port)
+            shipper = try files.startShipper(nodeURL: "https://localhost:\(port)")
             try appendLines(0..<1_000, to: log)
             #expect(try await waitForCount(1_000, lab, timeout: .seconds(60)) == 1_000)
         }
