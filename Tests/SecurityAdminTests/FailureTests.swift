@@ -41,7 +41,9 @@ import Testing
     @Test func nodeDownNamesTheEndpoint() async throws {
         let (lab, certs) = try await certificatesOnly()
         defer { withExtendedLifetime(lab) {} }
-        let port = try unusedPort()
+        let reserved = try ReservedPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let port = reserved.port
         let result = try await securityAdmin(["-cd", AdminLab.securityConfig.path, "-h", "127.0.0.1", "-p", String(port)] + certs)
         #expect(result.status == 1)
         #expect(result.output.hasPrefix("Open Distro Security Admin v7\nWill connect to 127.0.0.1:\(port)\nERR: Seems there is no Elasticsearch running on 127.0.0.1:\(port) - Will exit\n       reason: "), "\(result.output)")

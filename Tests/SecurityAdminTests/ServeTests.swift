@@ -51,7 +51,9 @@ import Testing
     @Test func waitsForTheNodeAndIsUnhealthyUntilTheFirstApply() async throws {
         let lab = try await AdminLab.start()
         await lab.stop()
-        let port = try unusedPort()
+        let reserved = try ReservedPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let port = reserved.port
         let serve = try BackgroundAdmin(["serve", "--config-dir", AdminLab.securityConfig.path, "--watch", "--health-port", "0",
                                          "--health-host", "127.0.0.1", "--url", "https://127.0.0.1:\(port)", "--cacert", lab.cert("root-ca"),
                                          "--cert", lab.cert("admin"), "--key", lab.key("admin")])
