@@ -64,7 +64,7 @@ struct DocumentMapper {
         func refuse(_ reason: String) -> ElasticsearchError {
             .mapperParsing("failed to parse", causedBy: ["type": "illegal_argument_exception", "reason": .string(reason)])
         }
-        guard key.contains(".") else {
+        guard key.utf8.contains(UInt8(ascii: ".")) else {
             if key.isEmpty { throw refuse("field name cannot be an empty string") }
             return key
         }

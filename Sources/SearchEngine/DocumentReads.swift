@@ -56,14 +56,24 @@ extension SearchEngine {
     /// `index_not_found_exception` for a missing index. Real-time: sees every acknowledged write.
     public func get(_ index: String, id: String, sourceFilter: SourceFilter = SourceFilter()) throws(ElasticsearchError) -> EngineResponse {
         guard let metadata = catalog.snapshot[index] else { throw .indexNotFound(index) }
-        let body = try read { db, _ in try Self.getBody(db, metadata, id: id, filter: sourceFilter) }
-        return EngineResponse(status: body["found"] == .bool(true) ? 200 : 404, body: body)
+        let document = try lookupDocument(metadata, id: id, withSource: sourceFilter.fetch)
+        let body = try SearchEngine.convert(dataPath: dataPath) { try Self.getBody(metadata, id: id, document: document, filter: sourceFilter) }
+        return EngineResponse(status: document == nil ? 404 : 200, body: body)
     }
 
     /// `HEAD /{index}/_doc/{id}`.
     public func exists(_ index: String, id: String) -> Bool {
         guard let metadata = catalog.snapshot[index] else { return false }
-        return (try? read { db, _ in try DocumentStore.lookup(db, index: metadata.id, id: id, withSource: false) != nil }) ?? false
+        return (try? lookupDocument(metadata, id: id, withSource: false)) != nil
+    }
+
+    /// One document by id: on a `PointReader` connection when the data is on disk, otherwise
+    /// (the in-memory database of tests, which one connection owns) in a read transaction.
+    private func lookupDocument(_ metadata: IndexMetadata, id: String, withSource: Bool) throws(ElasticsearchError) -> StoredDocument? {
+        if let pointReader {
+            return try SearchEngine.convert(dataPath: dataPath) { try pointReader.lookup(index: metadata.id, id: id, withSource: withSource) }
+        }
+        return try read { db, _ in try DocumentStore.lookup(db, index: metadata.id, id: id, withSource: withSource) }
     }
 
     /// `GET /_mget`, `GET /{index}/_mget`: one entry per requested document, errors inline.
@@ -81,8 +91,12 @@ extension SearchEngine {
     }
 
     static func getBody(_ db: Database, _ index: IndexMetadata, id: String, filter: SourceFilter) throws -> JSON {
+        try getBody(index, id: id, document: DocumentStore.lookup(db, index: index.id, id: id, withSource: filter.fetch), filter: filter)
+    }
+
+    static func getBody(_ index: IndexMetadata, id: String, document: StoredDocument?, filter: SourceFilter) throws -> JSON {
         var body: JSONObject = ["_index": .string(index.name), "_type": "_doc", "_id": .string(id)]
-        guard let document = try DocumentStore.lookup(db, index: index.id, id: id, withSource: filter.fetch) else {
+        guard let document else {
             body["found"] = false
             return .object(body)
         }

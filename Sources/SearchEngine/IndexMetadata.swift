@@ -89,7 +89,7 @@ public struct IndexMetadata: Sendable {
     /// with an optional `^boost` suffix stripped.
     func fields(matching pattern: String) -> [FieldInfo] {
         let name = pattern.split(separator: "^").first.map(String.init) ?? pattern
-        if !name.contains("*") { return fields[name].map { [$0] } ?? [] }
+        if !name.utf8.contains(UInt8(ascii: "*")) { return fields[name].map { [$0] } ?? [] }
         return fields.values.filter { IndexName.matches($0.path, pattern: name) && $0.type != .object }
             .sorted { $0.path < $1.path }
     }

@@ -12,9 +12,9 @@ public enum IndexName {
             let list = forbiddenCharacters.map(String.init).joined(separator: ", ")
             throw .invalidIndexName(name, "must not contain the following characters [\(list)]")
         }
-        if name.contains("#") { throw .invalidIndexName(name, "must not contain '#'") }
+        if name.utf8.contains(UInt8(ascii: "#")) { throw .invalidIndexName(name, "must not contain '#'") }
         // 7.x refuses ':' (6.x only deprecated it).
-        if name.contains(":") { throw .invalidIndexName(name, "must not contain ':'") }
+        if name.utf8.contains(UInt8(ascii: ":")) { throw .invalidIndexName(name, "must not contain ':'") }
         if name.isEmpty { throw .invalidIndexName(name, "must not be empty") }
         if let first = name.first, first == "_" || first == "-" || first == "+" {
             throw .invalidIndexName(name, "must not start with '_', '-', or '+'")
@@ -47,7 +47,7 @@ public enum IndexName {
             }
             if part == "_all" {
                 existing.sorted().forEach(add)
-            } else if part.contains("*") {
+            } else if part.utf8.contains(UInt8(ascii: "*")) {
                 existing.filter { matches($0, pattern: part) }.sorted().forEach(add)
             } else if existing.contains(part) {
                 add(part)

@@ -29,6 +29,8 @@ public final class SearchEngine: Sendable {
     let autoIds = AutoIdGenerator()
     /// The data path (nil: in memory), named in storage errors such as a full disk.
     let dataPath: String?
+    /// Reads by `_id` outside GRDB's pool (nil for the in-memory database).
+    let pointReader: PointReader?
     private let writeLock = NSLock()
 
     /// Opens (creating if needed) the node database under `dataPath`, or a private in-memory
@@ -37,11 +39,12 @@ public final class SearchEngine: Sendable {
         let writer = try SearchEngine.convert(dataPath: dataPath) { try NodeStorage.open(dataPath: dataPath) }
         self.writer = writer
         self.dataPath = dataPath
+        self.pointReader = dataPath.map { PointReader(path: ($0 as NSString).appendingPathComponent(NodeStorage.databaseFileName)) }
         self.catalog = CatalogState(try SearchEngine.convert(dataPath: dataPath) { try writer.read(NodeStorage.loadCatalog) })
     }
 
     /// Names of all existing indices, sorted.
-    public var indexNames: [String] { catalog.snapshot.keys.sorted() }
+    public var indexNames: [String] { catalog.names }
 
     /// Expands an index expression (`logs-*,movies`, `_all`) to existing index names, exactly as
     /// search, count and delete will; throws `index_not_found_exception` for a missing concrete name.
@@ -130,11 +133,21 @@ public final class SearchEngine: Sendable {
 final class CatalogState: @unchecked Sendable {
     private let lock = NSLock()
     private var value: [String: IndexMetadata]
+    private var sortedNames: [String]
 
-    init(_ value: [String: IndexMetadata]) { self.value = value }
+    init(_ value: [String: IndexMetadata]) {
+        self.value = value
+        self.sortedNames = value.keys.sorted()
+    }
 
     var snapshot: [String: IndexMetadata] {
         get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
+        set {
+            let names = newValue.keys.sorted()
+            lock.withLock { (value, sortedNames) = (newValue, names) }
+        }
     }
+
+    /// The index names, sorted once per change: the security layer asks for them on every request.
+    var names: [String] { lock.withLock { sortedNames } }
 }
