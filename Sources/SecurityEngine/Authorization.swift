@@ -44,7 +44,7 @@ extension SecurityService {
         }
         var result: [String] = []
         for expression in expressions {
-            if expression.contains("*") || expression.contains("?") {
+            if expression.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
                 let matcher = WildcardMatcher(expression)
                 let matched = existing.filter { matcher.matches($0) }
                 result.append(contentsOf: matched.isEmpty ? [expression] : matched)

@@ -44,7 +44,7 @@ extension SecurityService {
         var anyCredentials = false
         var attempted = "<NONE>"
         // 6. Domains by order.
-        for domain in dynamic.httpDomainChain {
+        for domain in state.httpDomainChain {
             if domain.challenge, firstChallenger == nil { firstChallenger = domain }
             let extraction = extractCredentials(domain, request, viaProxy: viaProxy)
             guard case .credentials(let credentials) = extraction else {

@@ -3,7 +3,7 @@
 /// attributes by name, also with dots replaced by `_` (`${attr.internal.k}` / `${attr_internal_k}`).
 enum Placeholders {
     static func substitute(_ pattern: String, user: User) -> String {
-        guard pattern.contains("${") else { return pattern }
+        guard pattern.utf8.contains(UInt8(ascii: "$")), pattern.contains("${") else { return pattern }
         var result = pattern
         result = result.replacingOccurrences(of: "${user.name}", with: user.name)
         result = result.replacingOccurrences(of: "${user_name}", with: user.name)

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import Synchronization
 
 /// The security layer of one node: holds the node settings and the currently loaded
 /// configuration, and answers authentication, authorization and REST-API questions.
@@ -18,6 +19,8 @@ public final class SecurityService: @unchecked Sendable {
         var evaluator: PrivilegesEvaluator
         var xff: XFFResolver
         var listeners: [AuthFailureListener]
+        /// `dynamic.httpDomainChain`, worked out once per configuration rather than per request.
+        var httpDomainChain: [DynamicConfig.AuthenticationDomain]
         var version: Int
     }
 
@@ -51,7 +54,8 @@ public final class SecurityService: @unchecked Sendable {
         let listeners = configuration.dynamic.failureListeners.map(AuthFailureListener.init)
         lock.lock()
         state = State(configuration: configuration, evaluator: evaluator, xff: XFFResolver(configuration.dynamic),
-                      listeners: listeners, version: (state?.version ?? 0) + 1)
+                      listeners: listeners, httpDomainChain: configuration.dynamic.httpDomainChain,
+                      version: (state?.version ?? 0) + 1)
         userCache.removeAll()
         lock.unlock()
         passwords.invalidate()
@@ -71,10 +75,21 @@ public final class SecurityService: @unchecked Sendable {
     }
 
     /// True when the TLS principal is one of `authcz.admin_dn` (LdapName equality, reference §1.7).
+    /// Every request asks this (admin certificates bypass everything, and an admin DN may not log
+    /// in over HTTP), and DN equality compares normalised attribute lists, so the verdict is
+    /// remembered per principal string; `admin_dn` is a node setting and never changes at run time.
     public func isAdminPrincipal(_ principal: String?) -> Bool {
-        guard let principal, let name = PrincipalNames.parse(principal) else { return false }
-        return settings.adminDNs.contains(name)
+        guard let principal else { return false }
+        if let known = adminVerdicts.withLock({ $0[principal] }) { return known }
+        let verdict = PrincipalNames.parse(principal).map { settings.adminDNs.contains($0) } ?? false
+        adminVerdicts.withLock { verdicts in
+            if verdicts.count >= PrincipalNames.capacity { verdicts.removeAll(keepingCapacity: true) }
+            verdicts[principal] = verdict
+        }
+        return verdict
     }
+
+    private let adminVerdicts = Mutex<[String: Bool]>([:])
 
     // MARK: - Per-user permission cache
 
