@@ -53,42 +53,13 @@ struct NodeResponder: HTTPResponder {
         return Array(buffer.readableBytesView)
     }
 
-    /// `filter_path` then `?pretty`, as Elasticsearch applies them to every JSON response.
-    private func shaped(_ json: JSON, for request: ElasticRequest) -> [UInt8] {
-        var json = json
-        if let filter = request.parameters["filter_path"].flatMap(FilterPath.init) { json = filter.apply(to: json) }
-        return request.flag("pretty") ? Array(json.prettySerialized().utf8) : json.serializedBytes()
-    }
-
     private func render(_ result: NodeResponse, for request: ElasticRequest) -> Response {
-        var headers: HTTPFields = [:]
-        for (name, value) in result.headers {
-            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
-        }
-        let status = HTTPResponse.Status(code: result.status)
-        var bytes: [UInt8]
-        switch result.body {
-        case .json(let json):
-            bytes = shaped(json, for: request)
-            headers[.contentType] = "application/json; charset=UTF-8"
-        case .text(let text):
-            bytes = Array(text.utf8)
-            headers[.contentType] = "text/plain; charset=UTF-8"
-        case .bytes(let raw, let contentType):
-            bytes = raw
-            headers[.contentType] = contentType
-            // The security plugin's JSON answers honour ?pretty and filter_path like any other.
-            if contentType.hasPrefix("application/json"), request.flag("pretty") || request.parameters["filter_path"] != nil,
-               let json = try? JSON(parsing: raw) {
-                bytes = shaped(json, for: request)
-            }
-        case .empty:
-            bytes = []
-        }
+        let rendered = RenderedResponse(result, for: request)
         if request.method == "HEAD" {
-            headers[.contentLength] = String(bytes.count)
-            return Response(status: status, headers: headers)
+            return Response(status: rendered.status, headers: rendered.fields)
         }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        var fields = rendered.fields
+        fields[.contentLength] = nil  // Hummingbird sets it from the body
+        return Response(status: rendered.status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: rendered.bytes)))
     }
 }

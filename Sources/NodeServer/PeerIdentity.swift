@@ -21,6 +21,40 @@ public struct PeerIdentity: Sendable {
     public var hasCertificate: Bool { serialNumber != nil }
 
     public static let anonymous = PeerIdentity(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: nil)
+
+    init(certificate: Certificate?, serialNumber: Certificate.SerialNumber?, principal: String?, tlsVersion: TLSVersion?) {
+        self.certificate = certificate
+        self.serialNumber = serialNumber
+        self.principal = principal
+        self.tlsVersion = tlsVersion
+    }
+
+    /// The identity of the connection whose pipeline this is (on its event loop): anonymous
+    /// when it has no TLS handler (`ssl.http.enabled: false`).
+    init(of pipeline: ChannelPipeline.SynchronousOperations) throws {
+        guard let handler = try? pipeline.handler(type: NIOSSLServerHandler.self) else {
+            self = .anonymous
+            return
+        }
+        try self.init(peer: handler.peerCertificate, tlsVersion: handler.tlsVersion)
+    }
+
+    /// The identity of a connection whose handshake gave `peer` (BoringSSL verified it already).
+    init(peer: NIOSSLCertificate?, tlsVersion: TLSVersion?) throws {
+        guard let peer else {
+            self.init(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: tlsVersion)
+            return
+        }
+        let der = try peer.toDERBytes()
+        if let certificate = try? Certificate(derEncoded: der) {
+            self.init(certificate: certificate, serialNumber: certificate.serialNumber, principal: certificate.principal,
+                      tlsVersion: tlsVersion)
+        } else {
+            // BoringSSL verified it, swift-certificates cannot model it (SHA-1 ECDSA signature).
+            let fields = try CertificateIdentityFields(derEncoded: der)
+            self.init(certificate: nil, serialNumber: fields.serialNumber, principal: fields.principal, tlsVersion: tlsVersion)
+        }
+    }
 }
 
 /// Derives each connection's `PeerIdentity` once and reuses it for every request on that
@@ -35,22 +69,9 @@ public final class PeerIdentityCache: Sendable {
     public func identity(of channel: any Channel) async throws -> PeerIdentity {
         let key = ObjectIdentifier(channel)
         if let known = entries.withLockedValue({ $0[key] }) { return known }
-        let handler = try await channel.pipeline.handler(type: NIOSSLServerHandler.self).get()
-        let (peer, version) = try await channel.eventLoop.submit {
-            (handler.peerCertificate, handler.tlsVersion)
+        let identity = try await channel.eventLoop.submit {
+            try PeerIdentity(of: channel.pipeline.syncOperations)
         }.get()
-        var identity = PeerIdentity(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: version)
-        if let peer {
-            let der = try peer.toDERBytes()
-            if let certificate = try? Certificate(derEncoded: der) {
-                identity = PeerIdentity(certificate: certificate, serialNumber: certificate.serialNumber,
-                                        principal: certificate.principal, tlsVersion: version)
-            } else {
-                // BoringSSL verified it, swift-certificates cannot model it (SHA-1 ECDSA signature).
-                let fields = try CertificateIdentityFields(derEncoded: der)
-                identity = PeerIdentity(certificate: nil, serialNumber: fields.serialNumber, principal: fields.principal, tlsVersion: version)
-            }
-        }
         let inserted = entries.withLockedValue { entries -> Bool in
             guard entries[key] == nil else { return false }
             entries[key] = identity

@@ -79,16 +79,4 @@ extension HTTPServerBuilder {
             ReloadableTLSChannel(HTTP1Channel(responder: responder, configuration: configuration), contexts: holder)
         }
     }
-
-    /// As above, and every failed handshake is reported to `onHandshakeFailure`.
-    static func reloadableTLS(
-        _ holder: TLSContextHolder,
-        configuration: HTTP1Channel.Configuration,
-        onHandshakeFailure: @escaping TLSHandshakeFailureHandler.Report
-    ) -> HTTPServerBuilder {
-        .init { responder in
-            ReloadableTLSChannel(HTTP1Channel(responder: responder, configuration: configuration), contexts: holder,
-                                 onHandshakeFailure: onHandshakeFailure)
-        }
-    }
 }

@@ -41,23 +41,16 @@ struct RequestPipeline: Sendable {
 
     func process(_ incoming: Incoming) async -> NodeResponse {
         let request = incoming.request
-        if SecurityDashboard.handles(path: request.path) {
-            return refusedRevoked(incoming) ?? dashboard(incoming)
+        let action: RestAction
+        switch route(incoming) {
+        case .answered(let response): return response
+        case .action(let routed): action = routed
         }
-        guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
-            return render(elastic.noHandler(request))
-        }
-        if let refused = refusedRevoked(incoming) { return refused }
         var user: User?
         if !security.skipsAuthentication(method: request.method, path: request.path) {
-            switch await authenticate(incoming) {
-            case .authenticated(let authenticated):
-                user = authenticated
-                audit.record(.authenticated, incoming.facts, user: authenticated.name, isAdmin: authenticated.isSuperAdmin)
-            case .rejected(let response, let category, let attempted):
-                audit.record(category, incoming.facts, user: attempted)
-                metrics.authenticationFailed(reason: response.status == 503 ? "not_initialized" : response.status == 403 ? "bad_headers" : "unauthenticated")
-                return NodeResponse(security: response)
+            switch admit(incoming, await authenticate(incoming)) {
+            case .failure(let refusal): return refusal.response
+            case .success(let authenticated): user = authenticated
             }
         }
         if case .securityPlugin = action.check {
@@ -65,6 +58,71 @@ struct RequestPipeline: Sendable {
         }
         guard let user else { return render(elastic.noHandler(request)) }
         return await authorizedElastic(incoming, action: action, user: user)
+    }
+
+    /// The routes `processInline` answers: point reads that cost microseconds (a document by id,
+    /// `GET /`, cluster health), which would spend most of their time hopping between threads.
+    static let inlineActions: Set<[String]> = [["indices:data/read/get"], ["cluster:monitor/main"], ["cluster:monitor/health"]]
+
+    /// `process` for a request that can be answered without suspending, run on the connection's
+    /// event loop by `InlineRequestHandler`; nil for every other request, which then takes
+    /// `process`. Same steps, same audit events and metrics — only the thread differs:
+    /// certificate (not password) authentication, one of `inlineActions`, no body.
+    func processInline(_ incoming: Incoming) -> NodeResponse? {
+        let request = incoming.request
+        guard request.body.isEmpty, !Self.hasAuthorizationHeader(incoming),
+              !security.skipsAuthentication(method: request.method, path: request.path),
+              !SecurityDashboard.handles(path: request.path),
+              let action = RestActionTable.lookup(method: request.method, path: request.path),
+              Self.inlineActions.contains(action.actions) else { return nil }
+        if let refused = refusedRevoked(incoming) { return refused }
+        switch admit(incoming, security.authenticate(authenticationRequest(incoming))) {
+        case .failure(let refusal):
+            return refusal.response
+        case .success(let user):
+            if let denied = deniedActions(incoming, action: action, user: user) { return denied }
+            recordGranted(incoming, action: action, user: user)
+            do {
+                return try elastic.handle(request)
+            } catch {
+                return render(error)
+            }
+        }
+    }
+
+    private enum Routed {
+        case answered(NodeResponse)
+        case action(RestAction)
+    }
+
+    /// The steps before authentication: the dashboard's files, unknown routes, revoked certificates.
+    private func route(_ incoming: Incoming) -> Routed {
+        let request = incoming.request
+        if SecurityDashboard.handles(path: request.path) {
+            return .answered(refusedRevoked(incoming) ?? dashboard(incoming))
+        }
+        guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
+            return .answered(render(elastic.noHandler(request)))
+        }
+        if let refused = refusedRevoked(incoming) { return .answered(refused) }
+        return .action(action)
+    }
+
+    private struct Refusal: Error {
+        var response: NodeResponse
+    }
+
+    /// Audits and counts the outcome of authentication; the user, or the response refusing them.
+    private func admit(_ incoming: Incoming, _ outcome: AuthenticationOutcome) -> Result<User, Refusal> {
+        switch outcome {
+        case .authenticated(let user):
+            audit.record(.authenticated, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin)
+            return .success(user)
+        case .rejected(let response, let category, let attempted):
+            audit.record(category, incoming.facts, user: attempted)
+            metrics.authenticationFailed(reason: response.status == 503 ? "not_initialized" : response.status == 403 ? "bad_headers" : "unauthenticated")
+            return .failure(Refusal(response: NodeResponse(security: response)))
+        }
     }
 
     /// A client certificate on the CRL is refused before anything else is served (reference §1.5).
@@ -82,17 +140,25 @@ struct RequestPipeline: Sendable {
     /// must not run on the cooperative pool or an event loop: such requests authenticate on the
     /// blocking thread pool; certificate-only requests stay inline.
     private func authenticate(_ incoming: Incoming) async -> AuthenticationOutcome {
-        let request = AuthenticationRequest(method: incoming.request.method, path: incoming.request.path,
-                                            principal: incoming.identity.principal,
-                                            peerCertificateCount: incoming.identity.hasCertificate ? 1 : 0,
-                                            headers: incoming.headers, remoteAddress: incoming.remoteAddress,
-                                            queryParameters: incoming.request.parameters)
-        guard incoming.headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+        let request = authenticationRequest(incoming)
+        guard Self.hasAuthorizationHeader(incoming) else {
             return security.authenticate(request)
         }
         let security = self.security
         return (try? await NIOThreadPool.singleton.runIfActive { security.authenticate(request) })
             ?? .rejected(.text(500, "authentication could not run"), audit: .failedLogin, attemptedUser: "<NONE>")
+    }
+
+    private func authenticationRequest(_ incoming: Incoming) -> AuthenticationRequest {
+        AuthenticationRequest(method: incoming.request.method, path: incoming.request.path,
+                              principal: incoming.identity.principal,
+                              peerCertificateCount: incoming.identity.hasCertificate ? 1 : 0,
+                              headers: incoming.headers, remoteAddress: incoming.remoteAddress,
+                              queryParameters: incoming.request.parameters)
+    }
+
+    private static func hasAuthorizationHeader(_ incoming: Incoming) -> Bool {
+        incoming.headers.contains { $0.name.count == 13 && $0.name.lowercased() == "authorization" }
     }
 
     private func securityEndpoint(_ incoming: Incoming, user: User?) async -> NodeResponse {
@@ -127,13 +193,11 @@ struct RequestPipeline: Sendable {
     /// Checks the route's actions (reference §5) and runs the request.
     private func authorizedElastic(_ incoming: Incoming, action: RestAction, user: User) async -> NodeResponse {
         let request = incoming.request
-        let existing = elastic.engine.indexNames
         var prepared: (BulkRequest, [Int: ElasticsearchError])?
         do {
             switch action.check {
             case .actions, .singleDocumentWrite, .securityPlugin:
-                let decision = security.authorize(user, route: action, existingIndices: existing)
-                if let denied = denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices) { return denied }
+                if let denied = deniedActions(incoming, action: action, user: user) { return denied }
             case .bulk:
                 let defaultIndex = request.segments.count == 2 ? request.segments[0] : nil
                 let bulk = try BulkRequest.parse(request.body, defaultIndex: defaultIndex)
@@ -152,8 +216,7 @@ struct RequestPipeline: Sendable {
         } catch {
             return render(error)
         }
-        audit.record(.grantedPrivileges, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin,
-                     privilege: action.actions.first, indices: action.indices)
+        recordGranted(incoming, action: action, user: user)
         if request.segments == ["_prometheus", "metrics"] {
             return NodeResponse(body: .bytes(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
         }
@@ -170,6 +233,17 @@ struct RequestPipeline: Sendable {
         } catch {
             return render(ElasticsearchError(status: 500, type: "exception", reason: "\(error)"))
         }
+    }
+
+    /// The route's actions checked in order (reference §5); the 403 when one is not granted.
+    private func deniedActions(_ incoming: Incoming, action: RestAction, user: User) -> NodeResponse? {
+        let decision = security.authorize(user, route: action, existingIndices: elastic.engine.indexNames)
+        return denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices)
+    }
+
+    private func recordGranted(_ incoming: Incoming, action: RestAction, user: User) {
+        audit.record(.grantedPrivileges, incoming.facts, user: user.name, isAdmin: user.isSuperAdmin,
+                     privilege: action.actions.first, indices: action.indices)
     }
 
     private func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {

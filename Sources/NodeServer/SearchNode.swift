@@ -82,13 +82,17 @@ public final class SearchNode: Sendable {
         let audit = pipeline.audit
         let logger = self.logger
         let metrics = self.metrics
-        let server: HTTPServerBuilder = tls.map { tls in
-            .reloadableTLS(tls.holder, configuration: http) { address, reason in
-                metrics.authenticationFailed(reason: "tls_handshake")
-                logger.info("Exception during establishing a SSL connection", metadata: ["peer": "\(address ?? "?")", "error": "\(reason)"])
-                audit.recordHandshakeFailure(remoteAddress: address, reason: reason)
-            }
-        } ?? .http1(configuration: http)
+        let onHandshakeFailure: TLSHandshakeFailureHandler.Report = { address, reason in
+            metrics.authenticationFailed(reason: "tls_handshake")
+            logger.info("Exception during establishing a SSL connection", metadata: ["peer": "\(address ?? "?")", "error": "\(reason)"])
+            audit.recordHandshakeFailure(remoteAddress: address, reason: reason)
+        }
+        let server = HTTPServerBuilder { [tls, pipeline] responder in
+            let http1 = HTTP1Channel(responder: responder, configuration: http)
+            guard let tls else { return InlineAnsweringChannel(base: http1, pipeline: pipeline) }
+            return InlineAnsweringChannel(base: ReloadableTLSChannel(http1, contexts: tls.holder, onHandshakeFailure: onHandshakeFailure),
+                                          pipeline: pipeline)
+        }
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),
                                                    serverName: nil),

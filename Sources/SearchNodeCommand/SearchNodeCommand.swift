@@ -38,10 +38,30 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
+    /// The CPUs this process may run on (`taskset`, a container's cpuset): one event loop each.
+    /// NIO sizes its loops by the machine's (or cgroup quota's) core count, so a node pinned to
+    /// one core ran two loops that took turns on it — same throughput, twice the tail latency.
+    static func usableCPUCount() -> Int? {
+        #if os(Linux)
+        // `Cpus_allowed` is the affinity mask in hex, 32-bit groups separated by commas
+        // (sched_getaffinity is not visible to Swift without _GNU_SOURCE).
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return nil }
+        let count = line.dropFirst("Cpus_allowed:".count).split(separator: ",")
+            .compactMap { UInt64($0.trimmingCharacters(in: .whitespaces), radix: 16)?.nonzeroBitCount }.reduce(0, +)
+        return count > 0 ? min(count, System.coreCount) : nil
+        #else
+        return nil
+        #endif
+    }
+
     func run() async throws {
         // Async request handling then runs on the NIO event loops themselves instead of hopping
         // to Swift's cooperative pool and back for every request (blocking work already goes to
         // NIOThreadPool). Measured on the keep-alive mTLS GET benchmark (bench/node-vs-peers.sh).
+        if ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil, let usable = Self.usableCPUCount() {
+            NIOSingletons.groupLoopCountSuggestion = usable
+        }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var logger = Logger(label: "search-node")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -122,6 +122,28 @@ final class TLSProbe: Sendable {
         return parsed ?? Self.parse(state.bytes, closed: true)
     }
 
+    /// The responses to pipelined requests with these methods, in order: nil entries for those
+    /// not complete within `timeout`. A `HEAD` response has headers only, whatever its length says.
+    func responses(to methods: [String], timeout: Duration = .seconds(30)) async -> [Response?] {
+        var parsed: [Response] = []
+        _ = await eventually(within: timeout) {
+            parsed = Self.parse(state.bytes, methods: methods)
+            return parsed.count == methods.count || state.isClosed
+        }
+        return methods.indices.map { $0 < parsed.count ? parsed[$0] : nil }
+    }
+
+    private static func parse(_ bytes: [UInt8], methods: [String]) -> [Response] {
+        var responses: [Response] = []
+        var rest = bytes[...]
+        for method in methods {
+            guard let (response, used) = parseOne(Array(rest), closed: false, bodiless: method == "HEAD") else { break }
+            responses.append(response)
+            rest = rest.dropFirst(used)
+        }
+        return responses
+    }
+
     /// Waits until the node closes the connection; true when it did within `timeout`.
     func waitForClose(timeout: Duration) async -> Bool {
         await eventually(within: timeout) { state.isClosed }
@@ -140,6 +162,11 @@ final class TLSProbe: Sendable {
     /// Parses one response from `bytes`: status line, headers, and a body of `Content-Length`
     /// bytes (or everything up to the close when there is none). nil while incomplete.
     static func parse(_ bytes: [UInt8], closed: Bool) -> Response? {
+        parseOne(bytes, closed: closed, bodiless: false)?.response
+    }
+
+    /// One response and the number of bytes it took.
+    private static func parseOne(_ bytes: [UInt8], closed: Bool, bodiless: Bool) -> (response: Response, used: Int)? {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let end = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else { return nil }
         let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
@@ -150,13 +177,15 @@ final class TLSProbe: Sendable {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         let bodyStart = end + 4
+        if bodiless { return (Response(status: status, headers: headers, body: ""), bodyStart) }
         let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) }
         if let length {
             guard bytes.count - bodyStart >= length else { return nil }
-            return Response(status: status, headers: headers, body: String(decoding: bytes[bodyStart..<bodyStart + length], as: UTF8.self))
+            let body = String(decoding: bytes[bodyStart..<bodyStart + length], as: UTF8.self)
+            return (Response(status: status, headers: headers, body: body), bodyStart + length)
         }
         guard closed else { return nil }
-        return Response(status: status, headers: headers, body: String(decoding: bytes[bodyStart...], as: UTF8.self))
+        return (Response(status: status, headers: headers, body: String(decoding: bytes[bodyStart...], as: UTF8.self)), bytes.count)
     }
 
     /// What the connection has seen so far, shared between the event loop and the test.

@@ -1,0 +1,100 @@
+import Foundation
+import LabTestSupport
+import Testing
+
+/// The node answers a request in one of two ways: point reads (`GET`/`HEAD` of a document,
+/// `GET /`, cluster health) on the connection's event loop (`InlineRequestHandler`), everything
+/// else through Hummingbird's async responder. A client must not be able to tell which: the
+/// bytes are the same, HTTP/1.1 pipelining keeps request order across the two, and
+/// `Connection: close` is honoured by both.
+@Suite(.serialized) struct PipeliningTests {
+    static func admin(_ lab: LabNode) async throws -> TLSProbe {
+        try await TLSProbe.connect(port: lab.port, trustRoot: lab.cert("root-ca"),
+                                   identity: TLSProbe.Identity(certificate: lab.cert("admin"), key: lab.key("admin")))
+    }
+
+    /// One request as sent on the wire; a body gets its `Content-Length`.
+    static func wire(_ method: String, _ path: String, headers: [String] = [], body: String? = nil) -> String {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n"
+        for header in headers { text += header + "\r\n" }
+        if let body { text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        return text + "\r\n" + (body ?? "")
+    }
+
+    static func seed(_ lab: LabNode) async throws {
+        for (id, title) in [("1", "Moneyball"), ("2", "Heat")] {
+            #expect(try await lab.curl("PUT", "/movies/_doc/\(id)?refresh=true", as: "admin", body: #"{"title":"\#(title)"}"#).status == 201)
+        }
+    }
+
+    @Test func pipelinedRequestsComeBackInRequestOrder() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let probe = try await Self.admin(lab)
+            // Inline, async (a search), inline requests queued behind it, a HEAD, a miss, GET /.
+            let requests: [(method: String, wire: String)] = [
+                ("GET", Self.wire("GET", "/movies/_doc/1")),
+                ("POST", Self.wire("POST", "/movies/_search", body: #"{"query":{"match":{"title":"heat"}}}"#)),
+                ("GET", Self.wire("GET", "/movies/_doc/2")),
+                ("HEAD", Self.wire("HEAD", "/movies/_doc/1")),
+                ("GET", Self.wire("GET", "/movies/_doc/404")),
+                ("GET", Self.wire("GET", "/movies/_doc/1?_source=false")),
+            ]
+            await probe.send(requests.map(\.wire).joined())
+            let responses = await probe.responses(to: requests.map(\.method))
+            #expect(responses.map { $0?.status } == [200, 200, 200, 200, 404, 200])
+            #expect(responses[0]?.body.contains(#""_id":"1""#) == true && responses[0]?.body.contains("Moneyball") == true)
+            #expect(responses[1]?.body.contains(#""hits":{"total":{"value":1,"relation":"eq"}"#) == true, "\(responses[1]?.body ?? "")")
+            #expect(responses[2]?.body.contains(#""_id":"2""#) == true && responses[2]?.body.contains("Heat") == true)
+            #expect(responses[3]?.header("Content-Length") == "0", "HEAD of a document answers an empty body, as Elasticsearch does")
+            #expect(responses[4]?.body == #"{"_index":"movies","_type":"_doc","_id":"404","found":false}"#)
+            #expect(responses[5]?.body == #"{"_index":"movies","_type":"_doc","_id":"1","_version":1,"_seq_no":0,"_primary_term":1,"found":true}"#)
+            #expect(!probe.isClosed)
+            await probe.close()
+        }
+    }
+
+    /// A `GET` with a body goes through Hummingbird; without one it is answered inline. The two
+    /// answers — status, every header in order, body — are identical, for a hit, a miss, a
+    /// missing index, a denied user, `?pretty` with `filter_path`, `GET /` and cluster health.
+    @Test func bothWaysGiveTheSameBytes() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let cases: [(client: String, path: String)] = [
+                ("admin", "/movies/_doc/1"), ("admin", "/movies/_doc/9"), ("admin", "/nope/_doc/1"),
+                ("admin", "/movies/_doc/1?pretty&filter_path=_source"), ("admin", "/"), ("admin", "/_cluster/health"),
+                ("CLIENT1", "/movies/_doc/1"),
+            ]
+            for (client, path) in cases {
+                let inline = try await TLSProbe.connect(port: lab.port, trustRoot: lab.cert("root-ca"),
+                                                        identity: TLSProbe.Identity(certificate: lab.cert(client), key: lab.key(client)))
+                let async = try await TLSProbe.connect(port: lab.port, trustRoot: lab.cert("root-ca"),
+                                                       identity: TLSProbe.Identity(certificate: lab.cert(client), key: lab.key(client)))
+                let fast = await inline.request("GET", path)
+                let slow = await async.request("GET", path, headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+                // Both carry a Date header; Hummingbird's is refreshed by a one-second timer and may
+                // lag the event loop's by a second, so only its presence is compared.
+                func undated(_ response: TLSProbe.Response?) -> TLSProbe.Response? {
+                    response.map { TLSProbe.Response(status: $0.status, headers: $0.headers.map { $0.name == "Date" ? ($0.name, "") : $0 }, body: $0.body) }
+                }
+                #expect(fast?.header("Date") != nil && slow?.header("Date") != nil)
+                #expect(fast != nil && undated(fast) == undated(slow), "\(client) \(path): \(String(describing: fast)) vs \(String(describing: slow))")
+                await inline.close()
+                await async.close()
+            }
+        }
+    }
+
+    /// `Connection: close` on an inline request: the response is written, then the node closes.
+    @Test func connectionCloseIsHonouredInline() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let probe = try await Self.admin(lab)
+            await probe.send(Self.wire("GET", "/movies/_doc/1", headers: ["Connection: close"]) + Self.wire("GET", "/movies/_doc/2"))
+            let response = await probe.response(timeout: .seconds(10))
+            #expect(response?.status == 200 && response?.body.contains("Moneyball") == true)
+            #expect(await probe.waitForClose(timeout: .seconds(5)))
+            #expect(probe.receivedText.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(probe.receivedText)")
+        }
+    }
+}
