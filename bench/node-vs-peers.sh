@@ -20,7 +20,7 @@ done
 # shellcheck source=bench/lib/node.sh
 . bench/lib/node.sh
 prepare_bench_node "$OUT"
-NODE_PORT=19400 NGINX_TLS=19401 NGINX_PLAIN=19402
+NODE_PORT=19400 NGINX_TLS=19401 NGINX_PLAIN=19402 CEILING_NIO=19403 CEILING_HB=19404
 DOC='{"_index":"movies","_type":"_doc","_id":"3","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball","year":2011}}'
 printf '%s' "$DOC" > "$OUT/doc.json"
 
@@ -50,7 +50,7 @@ http {
 NGINX
 
 # Only pids that were set: `kill 0` would signal the whole process group, this shell included.
-cleanup() { for pid in ${NODE_PID:-} ${NGINX_PID:-}; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for pid in ${NODE_PID:-} ${NGINX_PID:-} ${CEILING_PIDS:-}; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 taskset -c 0 nginx -c "$PWD/$OUT/nginx.conf" & NGINX_PID=$!
 start_bench_node "$OUT" $NODE_PORT
@@ -93,6 +93,22 @@ peer=(--url "https://localhost:$NGINX_TLS/" "${client[@]}" --connections "$CONNE
 a1=$(load "${get[@]}"); b1=$(load "${peer[@]}"); a2=$(load "${get[@]}"); b2=$(load "${peer[@]}")
 LOADED_RSS=$(rss $NODE_PID)
 row "keep-alive GET movies/_doc/3 by CLIENT1 over mTLS vs nginx ssl_verify_client on" "$(median2 "$a1" "$a2")" "$(median2 "$b1" "$b2")" "≥ 0.5× now, aim 0.8×"
+
+# 2b. The ceiling under that GET: bench-stack-ceiling answers the same JSON as a constant from a
+# channel handler (no security, no storage) on bare SwiftNIO + NIOSSL, and at the node's
+# InlineRequestHandler position in Hummingbird's HTTP/1.1 pipeline. Shown, not targeted: they
+# tell how much of the gap to nginx is the Swift stack and how much the node's own work.
+CEILING_PIDS=""
+for mode_port in nio:$CEILING_NIO hummingbird:$CEILING_HB; do
+  taskset -c 0 "$BIN/bench-stack-ceiling" "${mode_port%%:*}" "${mode_port##*:}" "$CERTS" >"$OUT/ceiling-${mode_port%%:*}.log" 2>&1 &
+  CEILING_PIDS="$CEILING_PIDS $!"
+  for _ in $(seq 100); do curl -s -o /dev/null "${client[@]}" "https://localhost:${mode_port##*:}/" && break; sleep 0.1; done
+done
+ceiling() { local url=(--url "https://localhost:$1/" "${client[@]}" --connections "$CONNECTIONS"); a1=$(load "${url[@]}"); a2=$(load "${url[@]}"); median2 "$a1" "$a2"; }
+NGINX_GET=$(median2 "$b1" "$b2")
+row "ceiling: constant JSON from a SwiftNIO + NIOSSL handler, mTLS keep-alive" "$(ceiling $CEILING_NIO)" "$NGINX_GET" "— (shown)"
+row "ceiling: the same in Hummingbird's HTTP/1.1 pipeline (where the node answers GETs)" "$(ceiling $CEILING_HB)" "$NGINX_GET" "— (shown)"
+for pid in $CEILING_PIDS; do kill "$pid" 2>/dev/null || true; done
 
 # 3. New mTLS handshakes per second (ECDSA P-256), one request per connection.
 a1=$(load "${get[@]}" --new-connections); b1=$(load "${peer[@]}" --new-connections)

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=(bench-pki bench-search bench-security)
-products=("${benches[@]}" bench-load search-node cert-issuer security-admin beats-shipper)
+products=("${benches[@]}" bench-load bench-stack-ceiling search-node cert-issuer security-admin beats-shipper)
 out=bench/RESULTS.md
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
