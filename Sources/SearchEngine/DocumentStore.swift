@@ -56,22 +56,8 @@ enum DocumentStore {
             for (position, entry) in texts.enumerated() { fts.bind(Int32(position + 2), entry.text) }
             try fts.run()
         }
-        // All of a document's `vals` rows in one multi-row INSERT (chunks of `valuesPerInsert`):
-        // one statement execution instead of one per value halved the cost of these rows.
-        var pending = analyzed.values[...]
-        while !pending.isEmpty {
-            let chunk = pending.prefix(valuesPerInsert)
-            pending = pending.dropFirst(chunk.count)
-            let insert = try RawStatement(db, valuesInsertSQL[chunk.count])
-            var position: Int32 = 1
-            for (field, value) in chunk {
-                insert.bind(position, field)
-                insert.bind(position + 1, value)
-                insert.bind(position + 2, rowid)
-                position += 3
-            }
-            try insert.run()
-        }
+        // The `vals` rows go in sorted with the rest of the transaction's (PendingValueRows).
+        PendingValueRows.append(db, values: analyzed.values, doc: rowid)
     }
 
     /// The FTS insert for a set of columns. Documents of one index almost always fill the same
@@ -94,7 +80,8 @@ enum DocumentStore {
 
     private static let lastFTSInsert = LastStatement()
 
-    /// At most this many `vals` rows per INSERT statement (3 parameters each).
+    /// At most this many `vals` rows per INSERT statement (3 parameters each): one statement
+    /// execution for many rows costs about half as much per row as one per row.
     static let valuesPerInsert = 32
 
     /// `valuesInsertSQL[n]` inserts n `vals` rows; duplicates (a value repeated in an array) are ignored.
@@ -113,6 +100,7 @@ enum DocumentStore {
     /// current mapping (fields are never removed or retyped, so this covers every stored row) and
     /// deleted by primary key. Should the source not map any more, the field ranges are scanned.
     private static func removeSearchRows(_ db: Database, _ index: IndexMetadata, _ document: StoredDocument) throws {
+        try PendingValueRows.flush(db)
         try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [document.rowid])
         var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
         let delete = try db.cachedStatement(sql: "DELETE FROM vals WHERE field = ? AND v = ? AND doc = ?")

@@ -67,7 +67,9 @@ public final class SearchEngine: Sendable {
         var working = before
         let result = try SearchEngine.convert(dataPath: dataPath) {
             try writer.write { db in
+                defer { PendingValueRows.discard(db) }
                 let value = try body(db, &working)
+                try PendingValueRows.flush(db)
                 for (name, index) in working {
                     guard let old = before[name], old.id == index.id else { continue }
                     if old.nextSeqNo != index.nextSeqNo {
