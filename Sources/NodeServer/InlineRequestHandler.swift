@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Answers point reads (`RequestPipeline.processInline`) on the connection's event loop, in the
-/// channel pipeline, and passes every other request on to Hummingbird's async responder.
+/// channel pipeline, and passes every other request on to Hummingbird's async responder
+/// (answering `Expect: 100-continue` for it, which Hummingbird does not).
 ///
 /// Why: a keep-alive `GET /movies/_doc/3` costs the node a few microseconds of security checks
 /// and one indexed SQLite read, but going through Hummingbird's per-request async machinery (an
@@ -25,6 +26,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPResponsePart
 
     private let pipeline: RequestPipeline
+    private let maxContentLength: Int
     /// The head of a request that may be answered here, held until its end arrives.
     private var held: HTTPRequest?
     /// Requests passed on to Hummingbird whose response has not been written yet.
@@ -32,8 +34,9 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var wroteResponse = false
     private var connection: (identity: PeerIdentity, address: String, port: Int)?
 
-    init(pipeline: RequestPipeline) {
+    init(pipeline: RequestPipeline, maxContentLength: Int) {
         self.pipeline = pipeline
+        self.maxContentLength = maxContentLength
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -42,7 +45,11 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             if passedOn == 0, held == nil, Self.mayAnswer(head) {
                 held = head
             } else {
+                let continuing = passedOn == 0 && held == nil && expectsContinue(head)
                 passOn(head: nil, data, context: context)
+                if continuing {
+                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+                }
             }
         case .body:
             // A body after all (a GET with one): the request is Hummingbird's.
@@ -78,6 +85,18 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let fields = head.headerFields
         if let length = fields[.contentLength], length != "0" { return false }
         return fields[.transferEncoding] == nil && fields[.authorization] == nil
+    }
+
+    /// `Expect: 100-continue` with a body the node will read: the client (curl does this for
+    /// bodies over 1 MB, e.g. `--data-binary @bulk.ndjson`) waits for `100 Continue` before
+    /// sending it — a second, by curl's default, when none comes. Elasticsearch's HTTP layer
+    /// answers it at once; a body over `http.max_content_length` gets the 413 instead (from the
+    /// responder, which refuses on the declared length). Only sent when no earlier response is
+    /// still being written on the connection, so it can never land inside one.
+    private func expectsContinue(_ head: HTTPRequest) -> Bool {
+        guard head.headerFields[.expect]?.lowercased() == "100-continue" else { return false }
+        guard let length = head.headerFields[.contentLength].flatMap(Int.init) else { return head.headerFields[.transferEncoding] != nil }
+        return length > 0 && length <= maxContentLength
     }
 
     private func passOn(head: HTTPRequest?, _ data: NIOAny, context: ChannelHandlerContext) {
@@ -147,15 +166,16 @@ struct InlineAnsweringChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTT
 
     let base: Base
     let pipeline: RequestPipeline
+    let maxContentLength: Int
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let pipeline = self.pipeline
+        let (pipeline, maxContentLength) = (self.pipeline, self.maxContentLength)
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let state = try operations.handler(type: HTTPConnectionStateHandler.self)
-            try operations.addHandler(InlineRequestHandler(pipeline: pipeline), position: .after(state))
+            try operations.addHandler(InlineRequestHandler(pipeline: pipeline, maxContentLength: maxContentLength), position: .after(state))
             return value
         }
     }

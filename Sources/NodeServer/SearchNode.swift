@@ -87,11 +87,12 @@ public final class SearchNode: Sendable {
             logger.info("Exception during establishing a SSL connection", metadata: ["peer": "\(address ?? "?")", "error": "\(reason)"])
             audit.recordHandshakeFailure(remoteAddress: address, reason: reason)
         }
+        let maxContentLength = configuration.maxContentLength
         let server = HTTPServerBuilder { [tls, pipeline] responder in
             let http1 = HTTP1Channel(responder: responder, configuration: http)
-            guard let tls else { return InlineAnsweringChannel(base: http1, pipeline: pipeline) }
+            guard let tls else { return InlineAnsweringChannel(base: http1, pipeline: pipeline, maxContentLength: maxContentLength) }
             return InlineAnsweringChannel(base: ReloadableTLSChannel(http1, contexts: tls.holder, onHandshakeFailure: onHandshakeFailure),
-                                          pipeline: pipeline)
+                                          pipeline: pipeline, maxContentLength: maxContentLength)
         }
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),

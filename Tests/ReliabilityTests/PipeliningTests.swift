@@ -97,4 +97,31 @@ import Testing
             #expect(probe.receivedText.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(probe.receivedText)")
         }
     }
+
+    /// `Expect: 100-continue` (curl sends it for bodies over 1 MB): the node answers `100
+    /// Continue` before the body is sent, then the request's own response; a declared length
+    /// over `http.max_content_length` gets the 413 and no invitation to send it.
+    @Test func expectContinueIsAnsweredBeforeTheBody() async throws {
+        try await LabNode.with { lab in
+            let body = (0..<50).map { #"{"create":{"_id":"\#($0)"}}"# + "\n" + #"{"n":\#($0)}"# + "\n" }.joined()
+            let probe = try await Self.admin(lab)
+            await probe.send("POST /logs/_bulk HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
+                + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            let interim = await probe.response(timeout: .seconds(5))
+            #expect(interim == TLSProbe.Response(status: 100, headers: [], body: ""), "\(probe.receivedText)")
+            await probe.send(body)
+            let answers = await probe.responses(to: ["POST", "POST"])
+            #expect(answers[1]?.status == 200)
+            #expect(answers[1]?.body.contains(#""errors":false"#) == true)
+            #expect(try await lab.curl("GET", "/logs/_count", as: "admin").body == #"{"count":50,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#)
+            await probe.close()
+
+            let oversized = try await Self.admin(lab)
+            await oversized.send("POST /logs/_bulk HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
+                + "Expect: 100-continue\r\nContent-Length: \(200 * 1024 * 1024)\r\n\r\n")
+            let refused = await oversized.response(timeout: .seconds(5))
+            #expect(refused?.status == 413, "\(oversized.receivedText)")
+            #expect(await oversized.waitForClose(timeout: .seconds(5)))
+        }
+    }
 }

@@ -177,7 +177,8 @@ final class TLSProbe: Sendable {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         let bodyStart = end + 4
-        if bodiless { return (Response(status: status, headers: headers, body: ""), bodyStart) }
+        // A HEAD answer and an interim 1xx (`100 Continue`) have no body whatever the headers say.
+        if bodiless || (100..<200).contains(status) { return (Response(status: status, headers: headers, body: ""), bodyStart) }
         let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) }
         if let length {
             guard bytes.count - bodyStart >= length else { return nil }
