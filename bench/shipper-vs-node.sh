@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # beats-shipper against the node's own _bulk rate, in one run (issue 7): N 200-byte access-log
 # lines in a file, shipped over mTLS with the lab's shipper certificate until the index holds
-# all of them; the peer is bench-load posting the same event documents straight to _bulk (same
-# batch size, `create` with explicit ids, one request at a time, as the shipper's single worker
-# sends them). The node is
-# pinned to CPU 0, shipper and load tool to CPU 1. Also samples the shipper's RSS while it ships.
+# all of them. The peer posts the same N lines as event documents of the shipper's shape
+# straight to _bulk — distinct documents, same batch size, `create` with explicit ids, one
+# request at a time on one keep-alive connection, as the shipper's single worker sends them —
+# so both measure what the node can index of these events. The node is pinned to CPU 0,
+# shipper and peer to CPU 1. Also samples the shipper's RSS while it ships.
 # Prints Markdown rows: | measure | certlab | peer | ratio | target |
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,41 +23,56 @@ trap cleanup EXIT
 prepare_bench_node "$OUT"
 start_bench_node "$OUT" $PORT
 
-# The log file and, for the peer, one _bulk body of BATCH documents shaped like the shipper's events.
-python3 - "$OUT/logs/bench.log" "$OUT/bulk.ndjson" "$LINES" "$BATCH" "$PWD/$OUT/logs/bench.log" <<'PY'
-import json, random, sys
-log_path, bulk_path, count, batch, shipped_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+# The log file and, for the peer, the same lines as _bulk bodies of BATCH event documents each.
+mkdir -p "$OUT/peer"
+python3 - "$OUT/logs/bench.log" "$OUT/peer" "$LINES" "$BATCH" "$PWD/$OUT/logs/bench.log" <<'PY'
+import json, random, socket, sys
+host = socket.gethostname()
+log_path, peer_dir, count, batch, shipped_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 random.seed(7)
 paths = ["/movies/_doc/%d" % i for i in range(50)] + ["/_search?q=title:moneyball", "/_cat/indices?v", "/_bulk"]
 def line(i):
     text = '127.0.0.%d - CLIENT1 [29/Nov/2026:12:%02d:%02d +0000] "GET %s HTTP/1.1" %d %d "-" "python-requests/2.31.0"' % (
         random.randint(1, 254), i // 60 % 60, i % 60, random.choice(paths), random.choice([200, 200, 200, 404, 403]), random.randint(100, 9000))
     return (text + " " * 199)[:199]
+lines = [line(i) for i in range(count)]
 with open(log_path, "w") as out:
-    for i in range(count):
-        out.write(line(i) + "\n")
-with open(bulk_path, "w") as out:
-    for i in range(batch):
-        # Explicit ids as the shipper sends them (bench-load puts a fresh request number in {seq}).
-        out.write('{"create":{"_index":"certlab-logs-peer","_id":"{seq}-%04d"}}\n' % i)
-        out.write(json.dumps({"@timestamp": "2026-11-29T12:00:00.000Z", "message": line(i), "log": {"offset": i * 200, "file": {"path": shipped_path}},
-                              "input": {"type": "filestream"}, "fields": {"lab": "certlab"}, "tags": ["access-log"], "ecs": {"version": "1.6.0"},
-                              "host": {"name": "bench"}, "agent": {"type": "filebeat", "name": "bench", "version": "7.10.2",
-                              "hostname": "bench", "id": "00000000-0000-0000-0000-000000000000", "ephemeral_id": "00000000-0000-0000-0000-000000000000"}},
-                             separators=(",", ":")) + "\n")
+    for text in lines:
+        out.write(text + "\n")
+for first in range(0, count, batch):
+    with open("%s/batch-%06d.ndjson" % (peer_dir, first), "w") as out:
+        for i in range(first, min(first + batch, count)):
+            # The shipper's event for this line, field for field (its ids are file identity + offset).
+            out.write('{"create":{"_id":"fe00-51895b-7c7931b32176984f-%d"}}\n' % (i * 200))
+            out.write(json.dumps({"@timestamp": "2026-11-29T12:00:00.000Z", "agent": {"name": host, "type": "filebeat", "version": "7.12.1"},
+                                  "ecs": {"version": "1.8.0"}, "fields": {"lab": "certlab"}, "host": {"name": host}, "input": {"type": "filestream"},
+                                  "log": {"file": {"path": shipped_path}, "offset": i * 200}, "message": lines[i], "tags": ["access-log"]},
+                                 separators=(",", ":")) + "\n")
 PY
 
 shipper_cert=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/beats-shipper.pem" --key "$CERTS/beats-shipper-key.pem")
 admin=(--cacert "$CERTS/root-ca.pem" --cert "$CERTS/admin.pem" --key "$CERTS/admin-key.pem")
 median2() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", (a + b) / 2}'; }
 
-# The peer: the node's own _bulk rate for these documents, in docs/s.
+# The peer: the node's own _bulk rate for these documents (docs/s): every batch file posted in
+# order on one curl keep-alive connection (`--next`) into a fresh index.
 peer_rate() {
-  local json
-  json=$(taskset -c 1 "$BIN/bench-load" --json --duration 5 --url "https://localhost:$PORT/_bulk" "${shipper_cert[@]}" \
-    --method POST --body "$OUT/bulk.ndjson" --content-type application/x-ndjson --connections 1)
-  grep -q '"errors":0,' <<<"$json" || { echo "bench: _bulk peer failed: $json" >&2; echo 0; return; }
-  awk -v r="$(sed -E 's/.*"rate":([0-9.]+).*/\1/' <<<"$json")" -v b="$BATCH" 'BEGIN {printf "%.0f", r * b}'
+  local run=$1 args=() start codes
+  for file in "$OUT"/peer/batch-*.ndjson; do
+    [ ${#args[@]} -gt 0 ] && args+=(--next)
+    args+=(-sS -o /dev/null -w '%{http_code}\n' "${shipper_cert[@]}" -H 'Content-Type: application/x-ndjson'
+           --data-binary "@$file" "https://localhost:$PORT/certlab-logs-peer$run/_bulk")
+  done
+  start=$(date +%s.%N)
+  codes=$(taskset -c 1 curl "${args[@]}")
+  local rate; rate=$(awk -v s="$start" -v n="$(date +%s.%N)" -v c="$LINES" 'BEGIN { printf "%.0f", c / (n - s) }')
+  local count; count=$(curl -s "${admin[@]}" "https://localhost:$PORT/certlab-logs-peer$run/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+  if grep -qv '^200$' <<<"$codes" || [ "${count:-0}" -ne "$LINES" ]; then
+    echo "bench: _bulk peer run $run failed (statuses $(sort <<<"$codes" | uniq -c | tr '\n' ' '), $count of $LINES indexed)" >&2
+    echo 0
+    return
+  fi
+  echo "$rate"
 }
 
 # One shipper run from an empty registry into its own index; prints "lines/s max-rss-MB".
@@ -85,7 +101,7 @@ YML
   SHIPPER_PID=$!
   deadline=$(awk -v s="$start" 'BEGIN { printf "%.3f", s + 120 }')
   while [ "$count" -lt "$LINES" ]; do
-    sleep 0.1
+    sleep 0.25  # each _count costs the node a few ms: poll gently, the run lasts ~15 s
     now_rss=$(rss $SHIPPER_PID 2>/dev/null || echo 0)
     [ "$now_rss" -gt "$peak" ] && peak=$now_rss
     count=$(curl -s "${admin[@]}" "https://localhost:$PORT/$index/_count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
@@ -101,7 +117,7 @@ YML
   echo "$rate $peak"
 }
 
-p1=$(peer_rate); read -r s1 m1 <<<"$(ship 1)"; p2=$(peer_rate); read -r s2 m2 <<<"$(ship 2)"
+p1=$(peer_rate 1); read -r s1 m1 <<<"$(ship 1)"; p2=$(peer_rate 2); read -r s2 m2 <<<"$(ship 2)"
 shipped=$(median2 "$s1" "$s2"); peer=$(median2 "$p1" "$p2")
 ratio=$(awk -v a="$shipped" -v b="$peer" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
 peak=$(( m1 > m2 ? m1 : m2 ))
