@@ -57,7 +57,7 @@ enum PendingValueRows {
     }
 
     /// SQLite's order of two values (numbers before text before blobs; text by bytes, as the
-    /// BINARY collation compares); nil when equal. Only locality depends on it, not correctness.
+    /// BINARY collation compares, for NFC text); nil when equal. Only locality depends on it.
     private static func order(_ lhs: DatabaseValue, _ rhs: DatabaseValue) -> Bool? {
         switch (lhs.storage, rhs.storage) {
         case (.int64(let a), .int64(let b)): return a == b ? nil : a < b
@@ -65,8 +65,9 @@ enum PendingValueRows {
         case (.int64(let a), .double(let b)): return Double(a) == b ? nil : Double(a) < b
         case (.double(let a), .int64(let b)): return a == Double(b) ? nil : a < Double(b)
         case (.string(let a), .string(let b)):
-            if a == b { return nil }
-            return a.utf8.lexicographicallyPrecedes(b.utf8)
+            // Swift orders NFC text (all ASCII text is) by scalar values, which is UTF-8 byte
+            // order, through a memcmp fast path; other text only loses locality.
+            return a == b ? nil : a < b
         default:
             let (a, b) = (rank(lhs), rank(rhs))
             return a == b ? nil : a < b
