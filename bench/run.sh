@@ -41,6 +41,8 @@ for b in "${products[@]}"; do swift build -c release --product "$b" >/dev/null; 
   echo
   echo "<!-- command: bench/shipper-vs-node.sh -->"
   bench/shipper-vs-node.sh
+  echo
+  cat bench/PROFILES.md
 } | tee "$tmp"
 # make test-dashboard keeps its first-load figures in a marked section of the same file.
 if [ -f "$out" ] && grep -q '^<!-- dashboard:begin' "$out"; then
