@@ -23,8 +23,9 @@ struct AuditRecorder: Sendable {
     /// `request` is only built when the category is enabled: most requests are GRANTED_PRIVILEGES
     /// or AUTHENTICATED, which the default `audit.yml` disables, and building the facts (header
     /// grouping, sorting) cost more than the rest of such a request's security checks.
-    func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, user: String?, isAdmin: Bool? = nil,
-                privilege: String? = nil, indices: [String]? = nil, exception: String? = nil) {
+    /// `initiatingUser` differs from `user` only under impersonation (`opendistro_security_impersonate_as`).
+    func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, user: String?, initiatingUser: String? = nil,
+                isAdmin: Bool? = nil, privilege: String? = nil, indices: [String]? = nil, exception: String? = nil) {
         let config = security.configuration?.audit ?? AuditConfig()
         guard config.isEnabled(category, layer: .rest, user: user) else { return }
         let request = facts()
@@ -32,7 +33,7 @@ struct AuditRecorder: Sendable {
         event.exceptionStacktrace = exception
         event.remoteAddress = request.remoteAddress
         event.effectiveUser = user
-        event.initiatingUser = user
+        event.initiatingUser = initiatingUser ?? user
         event.effectiveUserIsAdmin = isAdmin
         event.restPath = request.path
         event.restMethod = request.method

@@ -70,8 +70,7 @@ extension SecurityService {
             user.remoteAddress = address
             user.authenticatedBy = domain.name
             user.requestedTenant = request.header("securitytenant") ?? request.header("security_tenant")
-            if let refused = refuseImpersonation(request, user: user) { return refused }
-            return .authenticated(resolveRoles(user))
+            return impersonate(request, as: user, state) ?? .authenticated(resolveRoles(user))
         }
         // 7. Nobody succeeded.
         if dynamic.anonymousAuthEnabled, !anyCredentials, flavor == .openDistro || request.header("Authorization") == nil {
@@ -84,17 +83,46 @@ extension SecurityService {
         return .rejected(finallyFailed, audit: .failedLogin, attemptedUser: attempted)
     }
 
-    /// 8. `opendistro_security_impersonate_as` (reference §2.3): certlab does not implement
-    /// `authcz.rest_impersonation_user`, so no user may impersonate another and the header gets
-    /// the plugin's refusal (403 `security_exception`) — it is never ignored, never trusted.
-    /// The plugin writes no audit event here; certlab records the refusal as FAILED_LOGIN so
-    /// the attempt is visible.
-    private func refuseImpersonation(_ request: AuthenticationRequest, user: User) -> AuthenticationOutcome? {
+    /// 8. `opendistro_security_impersonate_as` (reference §2.3; the plugin's
+    /// `BackendRegistry.impersonate`): nil without the header. An admin DN can never be
+    /// impersonated; otherwise `authcz.rest_impersonation_user.<caller>` must list a pattern
+    /// matching the target, or the caller gets the plugin's 403. The target must then exist for
+    /// one of the HTTP domains' backends, in chain order — in the internal users database, or
+    /// under any name for `noop` (`NoOpAuthenticationBackend.exists` is always true) — and is
+    /// authorized like a login (HTTP authz backends, role mapping); it becomes the effective user
+    /// and the caller its initiating user. No backend knows it: 403 `No such user:<name>`.
+    /// The plugin audits no refusal here; certlab records it as FAILED_LOGIN so the attempt shows.
+    private func impersonate(_ request: AuthenticationRequest, as caller: User, _ state: State) -> AuthenticationOutcome? {
         guard let target = request.header("opendistro_security_impersonate_as"), !target.isEmpty else { return nil }
-        let reason = isAdminPrincipal(target)
-            ? "It is not allowed to impersonate as an adminuser  '\(target)'"
-            : "'\(user.name)' is not allowed to impersonate as '\(target)'"
-        return .rejected(pluginError(403, reason), audit: .failedLogin, attemptedUser: user.name)
+        func refused(_ reason: String) -> AuthenticationOutcome {
+            .rejected(pluginError(403, reason), audit: .failedLogin, attemptedUser: caller.name)
+        }
+        if isAdminPrincipal(target) { return refused("It is not allowed to impersonate as an adminuser  '\(target)'") }
+        let allowed = settings.restImpersonationUsers[caller.name].map { $0.map { WildcardMatcher($0) } } ?? []
+        guard allowed.anyMatches(target) else { return refused("'\(caller.name)' is not allowed to impersonate as '\(target)'") }
+        for domain in state.httpDomainChain {
+            guard var user = existingUser(target, backend: domain.backendType, state.configuration) else { continue }
+            authorizeBackends(&user, state.configuration)
+            user.remoteAddress = caller.remoteAddress
+            user.authenticatedBy = caller.authenticatedBy
+            user.requestedTenant = caller.requestedTenant
+            user.initiatingUser = caller.name
+            return .authenticated(resolveRoles(user))
+        }
+        return refused("No such user:\(target)")
+    }
+
+    /// `AuthenticationBackend.exists` of a domain's backend: the user as that backend knows it.
+    private func existingUser(_ name: String, backend: String?, _ configuration: SecurityConfiguration) -> User? {
+        switch backend {
+        case "noop":
+            return User(name: name)
+        case "intern", "internal":
+            guard let entry = configuration.internalUsers[name] else { return nil }
+            return internalUser(name, entry, extraBackendRoles: [])
+        default:
+            return nil
+        }
     }
 
     /// An exception raised by the plugin's REST filter: the standard `security_exception` JSON on
@@ -141,13 +169,19 @@ extension SecurityService {
                   let password = credentials.password, !password.isEmpty,
                   passwords.verify(user: credentials.username, password: password, hash: entry.hash, now: now())
             else { return nil }
-            var attributes: [String: String] = [:]
-            for (key, value) in entry.attributes { attributes["attr.internal." + key] = value }
-            return User(name: credentials.username, backendRoles: credentials.backendRoles + entry.backendRoles, attributes: attributes,
-                        directSecurityRoles: entry.securityRoles, isInternal: true)
+            return internalUser(credentials.username, entry, extraBackendRoles: credentials.backendRoles)
         default:
             return nil
         }
+    }
+
+    /// A user of the internal users database: its backend roles, `attr.internal.*` attributes
+    /// and directly assigned security roles.
+    private func internalUser(_ name: String, _ entry: InternalUser, extraBackendRoles: [String]) -> User {
+        var attributes: [String: String] = [:]
+        for (key, value) in entry.attributes { attributes["attr.internal." + key] = value }
+        return User(name: name, backendRoles: extraBackendRoles + entry.backendRoles, attributes: attributes,
+                    directSecurityRoles: entry.securityRoles, isInternal: true)
     }
 
     /// HTTP-enabled authorization backends: `intern` adds the internal user's backend roles.

@@ -30,6 +30,9 @@ public struct NodeSettings: Sendable {
     public var restAPIRolesEnabled: [String] = []
     /// `restapi.endpoints_disabled.<role>.<ENDPOINT>: [METHODS]` (reference §6.2).
     public var restAPIEndpointsDisabled: [String: [String: [String]]] = [:]
+    /// `authcz.rest_impersonation_user.<user>: [patterns]`: whom `<user>` may impersonate with
+    /// the `opendistro_security_impersonate_as` header (reference §1.12, §2.3).
+    public var restImpersonationUsers: [String: [String]] = [:]
     public var rolesMappingResolution: RolesMappingResolution = .mappingOnly
     public var sslCertReloadEnabled = false
     public var auditType: String?
@@ -120,7 +123,17 @@ public struct NodeSettings: Sendable {
         case "restapi.password_validation_regex": passwordValidationRegex = try reader.string(value, path)
         case "restapi.password_validation_error_message": passwordValidationErrorMessage = try reader.string(value, path)
         default:
-            if name.hasPrefix("restapi.endpoints_disabled.") {
+            if name.hasPrefix(Self.restImpersonationPrefix) {
+                // The plugin reads these as settings groups, one per first key segment after the
+                // prefix: a user name with a dot (or a nested map under a user) is never read there,
+                // so it is refused here instead of being silently ignored.
+                let user = String(name.dropFirst(Self.restImpersonationPrefix.count))
+                guard !user.isEmpty, !user.contains(".") else {
+                    throw reader.document.error(path, "expected authcz.rest_impersonation_user.<user>: [users], with no '.' in <user> "
+                                                    + "(settings keys split at dots, so the plugin would never read [\(user)])")
+                }
+                restImpersonationUsers[user] = try reader.strings(value, path)
+            } else if name.hasPrefix("restapi.endpoints_disabled.") {
                 let parts = name.split(separator: ".").map(String.init)
                 guard parts.count == 4 else { throw reader.document.error(path, "expected restapi.endpoints_disabled.<role>.<ENDPOINT>") }
                 restAPIEndpointsDisabled[parts[2], default: [:]][parts[3]] = try reader.strings(value, path)
@@ -132,7 +145,8 @@ public struct NodeSettings: Sendable {
 
     /// Keys we accept without interpreting them (the node or other tools may read them from `all`).
     static let passThroughPrefixes = ["ssl.transport.", "ssl.http.", "audit.", "compliance.", "authcz.impersonation_dn.",
-                                      "authcz.rest_impersonation_user.", "system_indices.", "protected_indices.", "restapi."]
+                                      "system_indices.", "protected_indices.", "restapi."]
+    static let restImpersonationPrefix = "authcz.rest_impersonation_user."
     static let passThroughKeys: Set<String> = [
         "allow_unsafe_democertificates", "allow_default_init_securityindex", "enable_snapshot_restore_privilege",
         "check_snapshot_restore_write_privileges", "advanced_modules_enabled", "disabled", "ssl_only", "cert.oid",

@@ -18,6 +18,9 @@ public struct User: Sendable, Hashable {
     public var authenticatedBy: String?
     /// Whether the user comes from the internal users database (REST `account`).
     public var isInternal: Bool
+    /// The authenticated caller when this user is impersonated through
+    /// `opendistro_security_impersonate_as` (the audit log's initiating user); nil otherwise.
+    public var initiatingUser: String?
 
     public init(name: String, backendRoles: [String] = [], attributes: [String: String] = [:], directSecurityRoles: [String] = [],
                 securityRoles: [String] = [], isSuperAdmin: Bool = false, requestedTenant: String? = nil,

@@ -53,8 +53,8 @@ import Testing
         }
     }
 
-    /// `opendistro_security_impersonate_as` without `rest_impersonation_user` (reference §2.3
-    /// step 8): the plugin's two refusals; `X-Forwarded-For` is ignored while `xff` is disabled.
+    /// `opendistro_security_impersonate_as` when `rest_impersonation_user` allows nothing
+    /// (reference §2.3 step 8): the plugin's two refusals; `X-Forwarded-For` is ignored while `xff` is disabled.
     @Test func impersonationAndForwardedForAreNotTrusted() async throws {
         try await LabNode.with(adjust: AuditTrail.fileSink) { lab in
             let trail = AuditTrail(lab: lab)
@@ -76,6 +76,33 @@ import Testing
             #expect(forwarded?.status == 200)
             let remote = try JSON(parsing: forwarded?.body ?? "")["remote_address"]?.stringValue ?? ""
             #expect(remote.hasPrefix("127.0.0.1:"))
+        }
+    }
+
+    /// With `authcz.rest_impersonation_user.CLIENT1: ["reader*"]` the header is honoured: the
+    /// node answers as `reader1` (authinfo names it), and what `reader1` is refused is audited
+    /// with `reader1` as the effective and CLIENT1 as the initiating user.
+    @Test func allowedImpersonationActsAsTheTarget() async throws {
+        try await LabNode.with(adjust: { configuration in
+            AuditTrail.fileSink(&configuration)
+            configuration.settings.restImpersonationUsers = ["CLIENT1": ["reader*"]]
+        }) { lab in
+            let trail = AuditTrail(lab: lab)
+            let probe = try await Self.probe(lab, as: "CLIENT1")
+            let info = await probe.request("GET", "/_opendistro/_security/authinfo", headers: [("opendistro_security_impersonate_as", "reader1")])
+            #expect(info?.status == 200)
+            #expect(try JSON(parsing: info?.body ?? "")["user_name"]?.stringValue == "reader1")
+            await probe.close()
+            let mark = await trail.all().count
+            let second = try await Self.probe(lab, as: "CLIENT1")
+            let denied = await second.request("GET", "/movies/_doc/1", headers: [("opendistro_security_impersonate_as", "reader1")])
+            await second.close()
+            #expect(denied?.status == 403)
+            #expect(denied?.body.contains("no permissions for [indices:data/read/get] and User [name=reader1") == true, "\(denied?.body ?? "")")
+            let events = await trail.events(after: mark, expected: 1)
+            #expect(AuditTrail.categories(events) == ["MISSING_PRIVILEGES"])
+            #expect(events.first?["audit_request_effective_user"]?.stringValue == "reader1")
+            #expect(events.first?["audit_request_initiating_user"]?.stringValue == "CLIENT1")
         }
     }
 

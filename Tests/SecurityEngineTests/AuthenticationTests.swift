@@ -8,7 +8,8 @@ import Testing
     /// Cheap hashes keep the suite fast; production hashes are cost 12.
     static let aliceHash = PasswordVerifier.hash("alice-pw", cost: 4)
 
-    static func labService(_ flavor: Flavor = .openDistro, extraConfig: String = "", anonymous: Bool = false) throws -> SecurityService {
+    static func labService(_ flavor: Flavor = .openDistro, extraConfig: String = "", anonymous: Bool = false,
+                           nodeSettings: String = "") throws -> SecurityService {
         let configuration = try TestSupport.configuration([
             .config: """
             config:
@@ -43,7 +44,7 @@ import Testing
             .roles: "logs_reader:\n  index_permissions:\n    - index_patterns: [\"logs-*\"]\n      allowed_actions: [read]\n",
             .rolesmapping: "all_access:\n  backend_roles: [admin]\nreadall:\n  hosts: [\"203.0.113.*\"]\n",
         ], flavor: flavor)
-        return SecurityService(settings: try TestSupport.settings(flavor), configuration: configuration)
+        return SecurityService(settings: try TestSupport.settings(flavor, extra: nodeSettings), configuration: configuration)
     }
 
     @Test func adminCertificateIsSuperAdminEvenBeforeInitialisation() throws {
@@ -111,7 +112,8 @@ import Testing
         }
     }
 
-    /// `opendistro_security_impersonate_as` is refused: certlab has no rest_impersonation_user.
+    /// `opendistro_security_impersonate_as` without `authcz.rest_impersonation_user`: the
+    /// plugin's refusals, and an admin DN is refused before the allow list is even read.
     @Test func impersonationIsRefusedWithThePluginsMessages() throws {
         let asAlice = AuthenticationRequest(headers: [TestSupport.basic("alice", "alice-pw"), ("opendistro_security_impersonate_as", "bob")])
         let refused = try #require(try Self.labService().authenticate(asAlice).response)
@@ -120,6 +122,74 @@ import Testing
         let asAdmin = AuthenticationRequest(principal: "CN=CLIENT1,O=certlab", headers: [("opendistro_security_impersonate_as", "CN=admin,OU=lab,O=certlab")])
         let adminRefused = try #require(try Self.labService().authenticate(asAdmin).response)
         #expect(adminRefused.bodyText.contains(#""reason":"It is not allowed to impersonate as an adminuser  'CN=admin,OU=lab,O=certlab'""#))
+    }
+
+    /// `authcz.rest_impersonation_user` (reference §1.12, §2.3): listed patterns (glob and
+    /// `/regex/`) allow a caller to act as another user, who must exist for one of the HTTP
+    /// domains' backends in chain order. The certificate domain's `noop` backend knows every
+    /// name, so CLIENT1's `svc-reports` and `alice` are bare users (no internal roles); the
+    /// caller stays on record as the initiating user.
+    @Test func restImpersonationUserLetsListedCallersActAsOthers() throws {
+        let service = try Self.labService(nodeSettings: """
+            opendistro_security.authcz.rest_impersonation_user:
+              CLIENT1: ["alice", "svc-*"]
+            """)
+        func impersonating(_ target: String) -> AuthenticationOutcome {
+            service.authenticate(AuthenticationRequest(principal: "CN=CLIENT1,OU=lab,O=certlab",
+                                                       headers: [("opendistro_security_impersonate_as", target)], remoteAddress: "127.0.0.1"))
+        }
+        let service1 = try #require(impersonating("svc-reports").user)
+        #expect(service1.name == "svc-reports" && service1.initiatingUser == "CLIENT1")
+        #expect(service1.backendRoles == [] && service1.securityRoles == [] && service1.remoteAddress == "127.0.0.1")
+        let alice = try #require(impersonating("alice").user)
+        #expect(alice.name == "alice" && alice.initiatingUser == "CLIENT1" && alice.backendRoles == [] && !alice.isInternal)
+        let refused = try #require(impersonating("bob").response)
+        #expect(refused.status == 403)
+        #expect(refused.bodyText.contains(#""reason":"'CLIENT1' is not allowed to impersonate as 'bob'""#))
+        let admin = try #require(impersonating("CN=admin,OU=lab,O=certlab").response)
+        #expect(admin.bodyText.contains(#""reason":"It is not allowed to impersonate as an adminuser  'CN=admin,OU=lab,O=certlab'""#))
+        #expect(service.authenticate(AuthenticationRequest(principal: "CN=CLIENT1,OU=lab,O=certlab")).user?.initiatingUser == nil)
+    }
+
+    /// With only the internal users database behind the HTTP domains, the target must be an
+    /// internal user; it then brings its backend roles, attributes and security roles. Someone
+    /// it does not know: 403 `No such user:<name>`.
+    @Test func impersonatedUsersMustExistInTheBackend() throws {
+        let configuration = try TestSupport.configuration([
+            .config: """
+            config:
+              dynamic:
+                authc:
+                  basic_internal_auth_domain:
+                    order: 0
+                    http_authenticator: {type: basic, challenge: true}
+                    authentication_backend: {type: intern}
+            """,
+            .internalusers: """
+            alice:
+              hash: "\(Self.aliceHash)"
+            bob:
+              hash: "\(Self.aliceHash)"
+              backend_roles: [admin]
+              attributes: {dept: ops}
+              opendistro_security_roles: [logs_reader]
+            """,
+            .roles: "logs_reader:\n  index_permissions:\n    - index_patterns: [\"logs-*\"]\n      allowed_actions: [read]\n",
+            .rolesmapping: "all_access:\n  backend_roles: [admin]\n",
+        ])
+        let settings = try TestSupport.settings(extra: "opendistro_security.authcz.rest_impersonation_user.alice: [\"/bo+b/\"]")
+        let service = SecurityService(settings: settings, configuration: configuration)
+        func aliceAs(_ target: String) -> AuthenticationOutcome {
+            service.authenticate(AuthenticationRequest(headers: [TestSupport.basic("alice", "alice-pw"), ("opendistro_security_impersonate_as", target)]))
+        }
+        let bob = try #require(aliceAs("bob").user)
+        #expect(bob.name == "bob" && bob.initiatingUser == "alice" && bob.isInternal)
+        #expect(bob.backendRoles == ["admin"] && bob.attributes == ["attr.internal.dept": "ops"])
+        #expect(Set(bob.securityRoles) == ["all_access", "logs_reader"])
+        let ghost = try #require(aliceAs("boob").response)
+        #expect(ghost.status == 403)
+        #expect(ghost.bodyText.contains(#""reason":"No such user:boob""#))
+        #expect(aliceAs("carol").response?.bodyText.contains(#""reason":"'alice' is not allowed to impersonate as 'carol'""#) == true)
     }
 
     @Test func skipUsersFallThroughToBasic() throws {

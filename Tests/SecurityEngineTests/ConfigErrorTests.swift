@@ -104,6 +104,21 @@ import Testing
         #expect(nested.rolesMappingResolution == .both)
     }
 
+    /// `authcz.rest_impersonation_user.<user>`: nested or flat. The plugin reads one settings
+    /// group per first key segment, so a dotted user name or a map under a user would silently
+    /// never apply there; here they are refused, naming the key.
+    @Test func restImpersonationUsersAreReadPerUser() throws {
+        let nested = try NodeSettings(yaml: "opendistro_security:\n  authcz:\n    rest_impersonation_user:\n      CLIENT1: [\"reader*\", \"svc\"]\n", file: "node.yml")
+        #expect(nested.restImpersonationUsers == ["CLIENT1": ["reader*", "svc"]])
+        let flat = try NodeSettings(yaml: "plugins.security.authcz.rest_impersonation_user.alice: [\"/jane.*/\"]\n", file: "opensearch.yml")
+        #expect(flat.restImpersonationUsers == ["alice": ["/jane.*/"]])
+        for yaml in ["opendistro_security.authcz.rest_impersonation_user.john.doe: [x]\n",
+                     "opendistro_security.authcz.rest_impersonation_user.CLIENT1:\n  nested: [x]\n"] {
+            let error = #expect(throws: ConfigError.self) { try NodeSettings(yaml: yaml, file: "node.yml") }
+            #expect(error?.description.contains("with no '.' in <user>") == true, "\(String(describing: error))")
+        }
+    }
+
     /// A broken file never replaces the loaded configuration.
     @Test func brokenDirectoryKeepsTheGoodConfiguration() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certlab-broken-\(UUID().uuidString)")
