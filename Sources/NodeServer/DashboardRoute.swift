@@ -1,4 +1,5 @@
 import SecurityDashboard
+import SecurityEngine
 
 /// `/_dashboards/security/` on the node's HTTPS port (issue #10): the page's files answered by
 /// `SecurityDashboard`, before any authentication, as Kibana serves its login page. No data
@@ -6,7 +7,7 @@ import SecurityDashboard
 /// page whether this connection presented a client certificate (its principal DN).
 extension RequestPipeline {
     func dashboard(_ incoming: Incoming) -> NodeResponse {
-        let ifNoneMatch = incoming.headers.first { $0.name.lowercased() == "if-none-match" }?.value
+        let ifNoneMatch = incoming.headers.first { HeaderName.equal($0.name, "if-none-match") }?.value
         let answer = SecurityDashboard.respond(method: incoming.request.method, path: incoming.request.path, ifNoneMatch: ifNoneMatch,
                                                principal: incoming.identity.principal)
         let body: NodeResponse.Body = answer.contentType.map { .bytes(answer.body, contentType: $0) } ?? .empty

@@ -158,7 +158,7 @@ struct RequestPipeline: Sendable {
     }
 
     private static func hasAuthorizationHeader(_ incoming: Incoming) -> Bool {
-        incoming.headers.contains { $0.name.count == 13 && $0.name.lowercased() == "authorization" }
+        incoming.headers.contains { HeaderName.equal($0.name, "authorization") }
     }
 
     private func securityEndpoint(_ incoming: Incoming, user: User?) async -> NodeResponse {
@@ -177,7 +177,7 @@ struct RequestPipeline: Sendable {
         let apiRequest = SecurityAPIRequest(
             method: request.method, path: request.path, queryParameters: request.parameters,
             body: request.body.isEmpty ? nil : request.body,
-            contentType: incoming.headers.first { $0.name.lowercased() == "content-type" }?.value,
+            contentType: incoming.headers.first { HeaderName.equal($0.name, "content-type") }?.value,
             isTLS: true, principal: incoming.identity.principal,
             peerCertificateCount: incoming.identity.hasCertificate ? 1 : 0,
             remoteAddressWithPort: "\(incoming.remoteAddress):\(incoming.remotePort)")

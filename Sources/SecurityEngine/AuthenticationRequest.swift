@@ -27,7 +27,7 @@ public struct AuthenticationRequest: Sendable {
     /// All values of a header, case-insensitively.
     public func headerValues(_ name: String) -> [String] {
         let wanted = name.lowercased()
-        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+        return headers.filter { HeaderName.equal($0.name, wanted) }.map(\.value)
     }
 
     public func header(_ name: String) -> String? { headerValues(name).first }

@@ -18,7 +18,7 @@ extension SecurityService {
     /// Authenticates one REST request; see reference §2.3 for the order of the steps.
     public func authenticate(_ request: AuthenticationRequest) -> AuthenticationOutcome {
         // Forbidden thread-context headers are rejected before anything else (reference §2.3, §7).
-        if request.headers.contains(where: { $0.name.lowercased().hasPrefix("_opendistro_security_") }) {
+        if request.headers.contains(where: { HeaderName.hasPrefix($0.name, "_opendistro_security_") }) {
             return .rejected(pluginError(403, SecurityService.illegalParameterMessage), audit: .badHeaders, attemptedUser: "<NONE>")
         }
         let state = currentState()
