@@ -26,7 +26,7 @@ struct AuditRecorder: Sendable {
     /// `initiatingUser` differs from `user` only under impersonation (`opendistro_security_impersonate_as`).
     func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, user: String?, initiatingUser: String? = nil,
                 isAdmin: Bool? = nil, privilege: String? = nil, indices: [String]? = nil, exception: String? = nil) {
-        let config = security.configuration?.audit ?? AuditConfig()
+        let config = security.auditConfig ?? AuditConfig()
         guard config.isEnabled(category, layer: .rest, user: user) else { return }
         let request = facts()
         var event = makeEvent(category)
@@ -52,7 +52,7 @@ struct AuditRecorder: Sendable {
     /// exception to `auditLog.logSSLException(null, cause)`: an SSL_EXCEPTION event with the peer
     /// address and the exception but no request, path or user (reference §9).
     func recordHandshakeFailure(remoteAddress: String?, reason: String) {
-        let config = security.configuration?.audit ?? AuditConfig()
+        let config = security.auditConfig ?? AuditConfig()
         guard config.isEnabled(.sslException, layer: .rest, user: nil) else { return }
         var event = makeEvent(.sslException)
         event.remoteAddress = remoteAddress

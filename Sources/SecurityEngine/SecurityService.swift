@@ -14,14 +14,26 @@ public final class SecurityService: @unchecked Sendable {
     public var flavor: Flavor { settings.flavor }
     let now: @Sendable () -> Date
 
-    struct State {
-        var configuration: SecurityConfiguration
-        var evaluator: PrivilegesEvaluator
-        var xff: XFFResolver
-        var listeners: [AuthFailureListener]
+    /// One installed configuration with everything derived from it. A class, so that the
+    /// several reads of a request share it instead of copying (and retaining) every field.
+    final class State: Sendable {
+        let configuration: SecurityConfiguration
+        let evaluator: PrivilegesEvaluator
+        let xff: XFFResolver
+        let listeners: [AuthFailureListener]
         /// `dynamic.httpDomainChain`, worked out once per configuration rather than per request.
-        var httpDomainChain: [DynamicConfig.AuthenticationDomain]
-        var version: Int
+        let httpDomainChain: [DynamicConfig.AuthenticationDomain]
+        let version: Int
+
+        init(configuration: SecurityConfiguration, evaluator: PrivilegesEvaluator, xff: XFFResolver,
+             listeners: [AuthFailureListener], httpDomainChain: [DynamicConfig.AuthenticationDomain], version: Int) {
+            self.configuration = configuration
+            self.evaluator = evaluator
+            self.xff = xff
+            self.listeners = listeners
+            self.httpDomainChain = httpDomainChain
+            self.version = version
+        }
     }
 
     private let lock = NSLock()
@@ -40,6 +52,13 @@ public final class SecurityService: @unchecked Sendable {
     public var configuration: SecurityConfiguration? {
         lock.lock(); defer { lock.unlock() }
         return state?.configuration
+    }
+
+    /// The loaded `audit.yml` (nil until initialised): asked on every request, so it is read
+    /// without copying the whole configuration.
+    public var auditConfig: AuditConfig? {
+        lock.lock(); defer { lock.unlock() }
+        return state?.configuration.audit
     }
 
     /// Increments on every install; REST handlers use it for optimistic concurrency.
