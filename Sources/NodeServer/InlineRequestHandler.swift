@@ -32,6 +32,9 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Requests passed on to Hummingbird whose response has not been written yet.
     private var passedOn = 0
     private var wroteResponse = false
+    /// Set once a `Connection: close` request was answered: what the client sent after it is
+    /// never read, even before the close completes.
+    private var closing = false
     private var connection: (identity: PeerIdentity, address: String, port: Int)?
 
     init(pipeline: RequestPipeline, maxContentLength: Int) {
@@ -40,6 +43,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             if passedOn == 0, held == nil, Self.mayAnswer(head) {
@@ -143,6 +147,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: rendered.bytes))), promise: nil)
         }
         if closing {
+            self.closing = true
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
         } else {
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
