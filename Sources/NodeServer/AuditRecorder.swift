@@ -47,6 +47,14 @@ struct AuditRecorder: Sendable {
         log.record(event)
     }
 
+    /// `record` for a request made as `user` (nil before authentication): the effective user, the
+    /// initiating user under impersonation, and whether it is the admin certificate.
+    func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, by user: User?,
+                privilege: String? = nil, indices: [String]? = nil) {
+        record(category, facts(), user: user?.name, initiatingUser: user?.initiatingUser, isAdmin: user?.isSuperAdmin,
+               privilege: privilege, indices: indices)
+    }
+
     /// A TLS handshake that failed on the HTTP port (unknown CA, expired or wrongly used client
     /// certificate, plaintext on the TLS port, ...). The plugin's HTTP transport hands every such
     /// exception to `auditLog.logSSLException(null, cause)`: an SSL_EXCEPTION event with the peer

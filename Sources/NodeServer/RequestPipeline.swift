@@ -116,7 +116,7 @@ struct RequestPipeline: Sendable {
     private func admit(_ incoming: Incoming, _ outcome: AuthenticationOutcome) -> Result<User, Refusal> {
         switch outcome {
         case .authenticated(let user):
-            audit.record(.authenticated, incoming.facts, user: user.name, initiatingUser: user.initiatingUser, isAdmin: user.isSuperAdmin)
+            audit.record(.authenticated, incoming.facts, by: user)
             return .success(user)
         case .rejected(let response, let category, let attempted):
             audit.record(category, incoming.facts, user: attempted)
@@ -170,8 +170,8 @@ struct RequestPipeline: Sendable {
             let endpoint = ConfigUploadEndpoint(api: securityAPI)
             let response = (try? await NIOThreadPool.singleton.runIfActive { endpoint.handle(request, user: user) })
                 ?? .json(["status": "INTERNAL_SERVER_ERROR", "message": "configuration upload could not run"], status: 500)
-            audit.record(response.status == 403 ? .missingPrivileges : .grantedPrivileges, incoming.facts, user: user?.name,
-                         initiatingUser: user?.initiatingUser, isAdmin: user?.isSuperAdmin, privilege: "cluster:admin/opendistro_security/config/update")
+            audit.record(response.status == 403 ? .missingPrivileges : .grantedPrivileges, incoming.facts, by: user,
+                         privilege: "cluster:admin/opendistro_security/config/update")
             return response
         }
         let apiRequest = SecurityAPIRequest(
@@ -185,7 +185,7 @@ struct RequestPipeline: Sendable {
         let response = (try? await NIOThreadPool.singleton.runIfActive { securityAPI.handle(apiRequest, user: user) })
             ?? .text(500, "security API could not run")
         if response.status == 403 {
-            audit.record(.missingPrivileges, incoming.facts, user: user?.name, initiatingUser: user?.initiatingUser, isAdmin: user?.isSuperAdmin)
+            audit.record(.missingPrivileges, incoming.facts, by: user)
         }
         return NodeResponse(security: response)
     }
@@ -208,8 +208,8 @@ struct RequestPipeline: Sendable {
                 for (position, decision) in decisions.items.enumerated() {
                     guard let response = decision.response else { continue }
                     rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
-                    audit.record(.missingPrivileges, incoming.facts, user: user.name, initiatingUser: user.initiatingUser,
-                                 isAdmin: user.isSuperAdmin, privilege: items[position].action, indices: [items[position].index])
+                    audit.record(.missingPrivileges, incoming.facts, by: user, privilege: items[position].action,
+                                 indices: [items[position].index])
                 }
                 prepared = (bulk, rejections)
             }
@@ -242,14 +242,12 @@ struct RequestPipeline: Sendable {
     }
 
     private func recordGranted(_ incoming: Incoming, action: RestAction, user: User) {
-        audit.record(.grantedPrivileges, incoming.facts, user: user.name, initiatingUser: user.initiatingUser, isAdmin: user.isSuperAdmin,
-                     privilege: action.actions.first, indices: action.indices)
+        audit.record(.grantedPrivileges, incoming.facts, by: user, privilege: action.actions.first, indices: action.indices)
     }
 
     private func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {
         guard let response = decision.response else { return nil }
-        audit.record(.missingPrivileges, incoming.facts, user: user.name, initiatingUser: user.initiatingUser, isAdmin: user.isSuperAdmin,
-                     privilege: privilege, indices: indices)
+        audit.record(.missingPrivileges, incoming.facts, by: user, privilege: privilege, indices: indices)
         metrics.authenticationFailed(reason: "forbidden")
         return NodeResponse(security: response)
     }
