@@ -1,8 +1,9 @@
-import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import SecurityEngine
 
 /// Answers point reads (`RequestPipeline.processInline`) on the connection's event loop, in the
 /// channel pipeline, and passes every other request on to Hummingbird's async responder
@@ -15,53 +16,86 @@ import NIOHTTPTypes
 /// 85k static ones (bench/RESULTS.md). The answer is the same either way: same `RequestPipeline`
 /// steps, audit events, metrics and `RenderedResponse`.
 ///
+/// The handler sits right after NIO's HTTP/1.1 decoder and encoder, before Hummingbird's
+/// conversion to Swift HTTP Types (`HTTP1ToHTTPServerCodec`), whose URL parsing and header
+/// copies cost as much as the rest of an answered read. So Hummingbird's connection state
+/// handler never sees these requests, and the handler keeps `http.read_timeout` itself
+/// (`ConnectionIdleTimer`; Hummingbird's idle timeout is off).
+///
 /// HTTP/1.1 pipelining stays in order: a request is only answered here when no request passed
 /// on is still waiting for its response (the responses of passed-on requests are counted as
-/// they are written back through this handler). The handler sits after Hummingbird's
-/// `HTTPConnectionStateHandler`, so idle timeouts and graceful shutdown see these requests too.
+/// they are written back through this handler).
+
 final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let pipeline: RequestPipeline
     private let maxContentLength: Int
     /// The head of a request that may be answered here, held until its end arrives.
-    private var held: HTTPRequest?
+    private var held: HTTPRequestHead?
     /// Requests passed on to Hummingbird whose response has not been written yet.
     private var passedOn = 0
+    /// Between a request's head and its end.
+    private var readingRequest = false
     private var wroteResponse = false
     /// Set once a `Connection: close` request was answered: what the client sent after it is
     /// never read, even before the close completes.
     private var closing = false
     private var connection: (identity: PeerIdentity, address: String, port: Int)?
+    /// The connection's last certificate authentication, reused while it still applies.
+    private var authentication: AuthenticationMemo?
+    private var idle: ConnectionIdleTimer?
 
-    init(pipeline: RequestPipeline, maxContentLength: Int) {
+    init(pipeline: RequestPipeline, maxContentLength: Int, readTimeout: TimeAmount?) {
         self.pipeline = pipeline
         self.maxContentLength = maxContentLength
+        self.idle = readTimeout.map(ConnectionIdleTimer.init)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleCheck(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idle?.cancel()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idle?.cancel()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
+        idle?.touch()
         switch unwrapInboundIn(data) {
         case .head(let head):
+            readingRequest = true
             if passedOn == 0, held == nil, Self.mayAnswer(head) {
                 held = head
             } else {
                 let continuing = passedOn == 0 && held == nil && expectsContinue(head)
                 passOn(head: nil, data, context: context)
                 if continuing {
-                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
                 }
             }
         case .body:
             // A body after all (a GET with one): the request is Hummingbird's.
             passOn(head: held.take(), data, context: context)
         case .end:
+            readingRequest = false
             guard let head = held.take() else { return context.fireChannelRead(data) }
             if let response = answer(head, context: context) {
-                write(response, closing: head.headerFields[.connection]?.lowercased() == "close", context: context)
+                write(response, closing: !head.isKeepAlive, context: context)
             } else {
                 passOn(head: head, data, context: context)
             }
@@ -78,17 +112,21 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         // An end nobody passed on is Hummingbird's 400 for a request that did not parse.
-        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
+        if case .end = unwrapOutboundIn(data) {
+            passedOn = max(0, passedOn - 1)
+            idle?.touch()
+        }
         context.write(data, promise: promise)
     }
 
-    /// GET and HEAD without a body and without credentials in headers (a password costs a bcrypt
-    /// check, which must not run on an event loop): the only requests worth holding.
-    private static func mayAnswer(_ head: HTTPRequest) -> Bool {
-        guard head.method == .get || head.method == .head else { return false }
-        let fields = head.headerFields
-        if let length = fields[.contentLength], length != "0" { return false }
-        return fields[.transferEncoding] == nil && fields[.authorization] == nil
+    /// GET and HEAD of an origin-form target (`/path?query`) without a body and without
+    /// credentials in headers (a password costs a bcrypt check, which must not run on an event
+    /// loop): the only requests worth holding.
+    private static func mayAnswer(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .GET || head.method == .HEAD, head.uri.utf8.first == UInt8(ascii: "/") else { return false }
+        let headers = head.headers
+        if let length = headers.first(name: "content-length"), length != "0" { return false }
+        return !headers.contains(name: "transfer-encoding") && !headers.contains(name: "authorization")
     }
 
     /// `Expect: 100-continue` with a body the node will read: the client (curl does this for
@@ -97,13 +135,15 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// answers it at once; a body over `http.max_content_length` gets the 413 instead (from the
     /// responder, which refuses on the declared length). Only sent when no earlier response is
     /// still being written on the connection, so it can never land inside one.
-    private func expectsContinue(_ head: HTTPRequest) -> Bool {
-        guard head.headerFields[.expect]?.lowercased() == "100-continue" else { return false }
-        guard let length = head.headerFields[.contentLength].flatMap(Int.init) else { return head.headerFields[.transferEncoding] != nil }
+    private func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        guard head.headers.first(name: "expect")?.lowercased() == "100-continue" else { return false }
+        guard let length = head.headers.first(name: "content-length").flatMap(Int.init) else {
+            return head.headers.contains(name: "transfer-encoding")
+        }
         return length > 0 && length <= maxContentLength
     }
 
-    private func passOn(head: HTTPRequest?, _ data: NIOAny, context: ChannelHandlerContext) {
+    private func passOn(head: HTTPRequestHead?, _ data: NIOAny, context: ChannelHandlerContext) {
         if let head {
             passedOn += 1
             context.fireChannelRead(wrapInboundOut(.head(head)))
@@ -113,17 +153,17 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.fireChannelRead(data)
     }
 
-    private func answer(_ head: HTTPRequest, context: ChannelHandlerContext) -> (NodeResponse, ElasticRequest)? {
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> (NodeResponse, ElasticRequest)? {
         let started = ContinuousClock.now
         guard let connection = connectionFacts(context) else { return nil }
-        let target = head.path ?? "/"
-        let query = target.firstIndex(of: "?")
+        let target = head.uri
+        let query = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let request = ElasticRequest(method: head.method.rawValue, rawPath: String(target[..<(query ?? target.endIndex)]),
                                      rawQuery: query.map { String(target[target.index(after: $0)...]) }, body: [])
         let incoming = RequestPipeline.Incoming(
-            request: request, headers: head.headerFields.map { ($0.name.rawName, $0.value) }, identity: connection.identity,
+            request: request, headers: head.headers.map { ($0.name, $0.value) }, identity: connection.identity,
             remoteAddress: connection.address, remotePort: connection.port)
-        guard let response = pipeline.processInline(incoming) else { return nil }
+        guard let response = pipeline.processInline(incoming, memo: &authentication) else { return nil }
         pipeline.metrics.requestCompleted(method: request.method, status: response.status, duration: ContinuousClock.now - started)
         return (response, request)
     }
@@ -139,20 +179,35 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func write(_ answer: (NodeResponse, ElasticRequest), closing: Bool, context: ChannelHandlerContext) {
-        let rendered = RenderedResponse(answer.0, for: answer.1)
-        var fields = rendered.fields
-        fields[.date] = HTTPDate.now
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: rendered.status, headerFields: fields))), promise: nil)
+        let rendered = RenderedResponse(answer.0, for: answer.1, closing: closing)
+        var headers = HTTPHeaders(rendered.headers)
+        headers.add(name: "Date", value: HTTPDate.now)
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: rendered.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !rendered.bytes.isEmpty {
-            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: rendered.bytes))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: rendered.bytes)))), promise: nil)
         }
+        idle?.touch()
         if closing {
             self.closing = true
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         } else {
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
             wroteResponse = true
         }
+    }
+
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline? = nil) {
+        guard var timer = idle else { return }
+        let check = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline ?? .now() + timer.timeout) { [self] in
+            switch idle?.verdict(answering: passedOn > 0 && !readingRequest) {
+            case .close: context.close(promise: nil)
+            case .wait(let until): scheduleIdleCheck(context, at: until)
+            case nil: break
+            }
+        }
+        timer.pending(check)
+        idle = timer
     }
 }
 
@@ -164,23 +219,26 @@ extension Optional {
     }
 }
 
-/// A server child channel that puts an `InlineRequestHandler` behind Hummingbird's HTTP/1.1
-/// handlers, right before the async channel that feeds the responder.
+/// A server child channel that puts an `InlineRequestHandler` between NIO's HTTP/1.1 codec and
+/// Hummingbird's conversion to Swift HTTP Types.
 struct InlineAnsweringChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChannelHandler {
     typealias Value = Base.Value
 
     let base: Base
     let pipeline: RequestPipeline
     let maxContentLength: Int
+    /// `http.read_timeout`, kept by the handler (Hummingbird's own idle timeout must be off).
+    let readTimeout: TimeAmount?
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let (pipeline, maxContentLength) = (self.pipeline, self.maxContentLength)
+        let (pipeline, maxContentLength, readTimeout) = (self.pipeline, self.maxContentLength, self.readTimeout)
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
-            let state = try operations.handler(type: HTTPConnectionStateHandler.self)
-            try operations.addHandler(InlineRequestHandler(pipeline: pipeline, maxContentLength: maxContentLength), position: .after(state))
+            let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            let handler = InlineRequestHandler(pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
+            try operations.addHandler(handler, position: .before(codec))
             return value
         }
     }

@@ -38,7 +38,7 @@ struct NodeResponder: HTTPResponder {
             request: elastic, headers: request.headers.map { ($0.name.rawName, $0.value) }, identity: identity,
             remoteAddress: remote?.ipAddress ?? "0.0.0.0", remotePort: remote?.port ?? 0)
         let result = await pipeline.process(incoming)
-        return render(result, for: elastic)
+        return render(result, for: elastic, closing: request.headers[.connection]?.lowercased() == "close")
     }
 
     /// The body bytes, or nil when they exceed the limit. Gzip bodies are inflated with the
@@ -53,13 +53,15 @@ struct NodeResponder: HTTPResponder {
         return Array(buffer.readableBytesView)
     }
 
-    private func render(_ result: NodeResponse, for request: ElasticRequest) -> Response {
-        let rendered = RenderedResponse(result, for: request)
+    /// `closing`: the request asked for `Connection: close`, which the response confirms (as
+    /// Elasticsearch's `DefaultRestChannel` does) before `ConnectionCloseHandler` closes.
+    private func render(_ result: NodeResponse, for request: ElasticRequest, closing: Bool) -> Response {
+        let rendered = RenderedResponse(result, for: request, closing: closing)
         if request.method == "HEAD" {
-            return Response(status: rendered.status, headers: rendered.fields)
+            return Response(status: HTTPResponse.Status(code: rendered.status), headers: rendered.fields)
         }
         var fields = rendered.fields
         fields[.contentLength] = nil  // Hummingbird sets it from the body
-        return Response(status: rendered.status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: rendered.bytes)))
+        return Response(status: HTTPResponse.Status(code: rendered.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: rendered.bytes)))
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import JSONValue
+import SecurityEngine
 
 /// A `NodeResponse` turned into what goes on the wire: status, header fields and body bytes,
 /// with Elasticsearch's `filter_path` and `?pretty` applied to every JSON answer.
@@ -8,41 +9,61 @@ import JSONValue
 /// the event-loop path for point reads (`InlineRequestHandler`) — so a client cannot tell which
 /// one answered.
 struct RenderedResponse {
-    var status: HTTPResponse.Status
-    var fields: HTTPFields
+    var status: Int
+    /// Header fields in the order they are sent: the response's own, then `Content-Type` and
+    /// `Content-Length` (each transport adds its `Date`).
+    var headers: [(name: String, value: String)]
     /// The body; for `HEAD` it is empty and `Content-Length` still gives the length a `GET`
     /// would have had, as Elasticsearch answers `HEAD`.
     var bytes: [UInt8]
 
-    init(_ result: NodeResponse, for request: ElasticRequest) {
-        var fields = HTTPFields()
-        for (name, value) in result.headers {
-            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
-        }
+    static let jsonContentType = "application/json; charset=UTF-8"
+
+    /// `closing`: the request asked for `Connection: close`; the response says so too, as
+    /// Elasticsearch's `DefaultRestChannel` does, and the connection is closed after it.
+    init(_ result: NodeResponse, for request: ElasticRequest, closing: Bool = false) {
+        var headers = result.headers.map { (name: $0.0, value: $0.1) }
         var bytes: [UInt8]
+        var contentType: String?
         switch result.body {
         case .json(let json):
             bytes = Self.shaped(json, for: request)
-            fields[.contentType] = "application/json; charset=UTF-8"
+            contentType = Self.jsonContentType
         case .text(let text):
             bytes = Array(text.utf8)
-            fields[.contentType] = "text/plain; charset=UTF-8"
-        case .bytes(let raw, let contentType):
+            contentType = "text/plain; charset=UTF-8"
+        case .bytes(let raw, let type):
             bytes = raw
-            fields[.contentType] = contentType
+            contentType = type
             // The security plugin's JSON answers honour ?pretty and filter_path like any other.
-            if contentType.hasPrefix("application/json"), request.flag("pretty") || request.parameters["filter_path"] != nil,
+            if type.hasPrefix("application/json"), request.flag("pretty") || request.parameters["filter_path"] != nil,
                let json = try? JSON(parsing: raw) {
                 bytes = Self.shaped(json, for: request)
             }
         case .empty:
             bytes = []
         }
-        fields[.contentLength] = String(bytes.count)
+        if let contentType {
+            headers.removeAll { HeaderName.equal($0.name, "content-type") }
+            headers.append((name: "Content-Type", value: contentType))
+        }
+        headers.removeAll { HeaderName.equal($0.name, "content-length") || closing && HeaderName.equal($0.name, "connection") }
+        if closing { headers.append((name: "Connection", value: "close")) }
+        headers.append((name: "Content-Length", value: String(bytes.count)))
         if request.method == "HEAD" { bytes = [] }
-        self.status = HTTPResponse.Status(code: result.status)
-        self.fields = fields
+        self.status = result.status
+        self.headers = headers
         self.bytes = bytes
+    }
+
+    /// The header fields as Hummingbird's `Response` takes them (names that are not valid
+    /// tokens are dropped, as `HTTPField.Name` refuses them).
+    var fields: HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
+        }
+        return fields
     }
 
     /// `filter_path` then `?pretty`, as Elasticsearch applies them to every JSON response.

@@ -23,6 +23,7 @@ struct RequestPipeline: Sendable {
     let metrics: NodeMetrics
     let revocation: RevocationChecker?
     let certificates: NodeCertificates?
+    let pointReads = PointReadCache()
 
     struct Incoming: Sendable {
         var request: ElasticRequest
@@ -67,8 +68,9 @@ struct RequestPipeline: Sendable {
     /// `process` for a request that can be answered without suspending, run on the connection's
     /// event loop by `InlineRequestHandler`; nil for every other request, which then takes
     /// `process`. Same steps, same audit events and metrics — only the thread differs:
-    /// certificate (not password) authentication, one of `inlineActions`, no body.
-    func processInline(_ incoming: Incoming) -> NodeResponse? {
+    /// certificate (not password) authentication, one of `inlineActions`, no body. `memo` is the
+    /// connection's `AuthenticationMemo`; answers come from `pointReads` while nothing is written.
+    func processInline(_ incoming: Incoming, memo: inout AuthenticationMemo?) -> NodeResponse? {
         let request = incoming.request
         guard request.body.isEmpty, !Self.hasAuthorizationHeader(incoming),
               !security.skipsAuthentication(method: request.method, path: request.path),
@@ -76,16 +78,19 @@ struct RequestPipeline: Sendable {
               let action = RestActionTable.lookup(method: request.method, path: request.path),
               Self.inlineActions.contains(action.actions) else { return nil }
         if let refused = refusedRevoked(incoming) { return refused }
-        switch admit(incoming, security.authenticate(authenticationRequest(incoming))) {
+        switch admit(incoming, security.authenticate(authenticationRequest(incoming), memo: &memo)) {
         case .failure(let refusal):
             return refusal.response
         case .success(let user):
             if let denied = deniedActions(incoming, action: action, user: user) { return denied }
             recordGranted(incoming, action: action, user: user)
-            do {
-                return try elastic.handle(request)
-            } catch {
-                return render(error)
+            let elastic = self.elastic
+            return pointReads.response(to: request, engine: elastic.engine) {
+                do {
+                    return try elastic.handle(request)
+                } catch {
+                    return render(error)
+                }
             }
         }
     }

@@ -77,8 +77,9 @@ public final class SearchNode: Sendable {
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let settings = configuration.settings
         let responder = NodeResponder(pipeline: pipeline, identities: identities, maxContentLength: configuration.maxContentLength)
-        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler()],
-                                              idleTimeout: configuration.readTimeout.map { TimeAmount($0) })
+        // No idle timeout here: `InlineRequestHandler` keeps `http.read_timeout` for every request.
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCloseHandler()], idleTimeout: nil)
+        let readTimeout = configuration.readTimeout.map { TimeAmount($0) }
         let audit = pipeline.audit
         let logger = self.logger
         let metrics = self.metrics
@@ -90,9 +91,11 @@ public final class SearchNode: Sendable {
         let maxContentLength = configuration.maxContentLength
         let server = HTTPServerBuilder { [tls, pipeline] responder in
             let http1 = HTTP1Channel(responder: responder, configuration: http)
-            guard let tls else { return InlineAnsweringChannel(base: http1, pipeline: pipeline, maxContentLength: maxContentLength) }
+            guard let tls else {
+                return InlineAnsweringChannel(base: http1, pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
+            }
             return InlineAnsweringChannel(base: ReloadableTLSChannel(http1, contexts: tls.holder, onHandshakeFailure: onHandshakeFailure),
-                                          pipeline: pipeline, maxContentLength: maxContentLength)
+                                          pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
         }
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JSONValue
+import Synchronization
 
 /// What a REST operation answers: the HTTP status and the JSON body Elasticsearch 7.10 sends.
 public struct EngineResponse: Sendable, Equatable {
@@ -32,6 +33,7 @@ public final class SearchEngine: Sendable {
     /// Reads by `_id` outside GRDB's pool (nil for the in-memory database).
     let pointReader: PointReader?
     private let writeLock = NSLock()
+    private let writes = Atomic<UInt64>(0)
 
     /// Opens (creating if needed) the node database under `dataPath`, or a private in-memory
     /// database when `dataPath` is nil (tests).
@@ -42,6 +44,11 @@ public final class SearchEngine: Sendable {
         self.pointReader = dataPath.map { PointReader(path: ($0 as NSString).appendingPathComponent(NodeStorage.databaseFileName)) }
         self.catalog = CatalogState(try SearchEngine.convert(dataPath: dataPath) { try writer.read(NodeStorage.loadCatalog) })
     }
+
+    /// Changes after every write transaction (committed or not), once its changes are visible to
+    /// readers: a result read while it stayed the same is still what a read would return now.
+    /// The node's cache of rendered point reads (`PointReadCache`) is keyed by it.
+    public var writeGeneration: UInt64 { writes.load(ordering: .acquiring) }
 
     /// Names of all existing indices, sorted.
     public var indexNames: [String] { catalog.names }
@@ -62,7 +69,12 @@ public final class SearchEngine: Sendable {
     /// persisted in the same transaction.
     func write<T>(_ body: (Database, inout [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
         writeLock.lock()
-        defer { writeLock.unlock() }
+        defer {
+            // After the commit and the catalog swap: a reader that saw the old generation may
+            // have read the old rows, never the other way round.
+            writes.add(1, ordering: .releasing)
+            writeLock.unlock()
+        }
         let before = catalog.snapshot
         var working = before
         let result = try SearchEngine.convert(dataPath: dataPath) {

@@ -93,8 +93,46 @@ import Testing
             await probe.send(Self.wire("GET", "/movies/_doc/1", headers: ["Connection: close"]) + Self.wire("GET", "/movies/_doc/2"))
             let response = await probe.response(timeout: .seconds(10))
             #expect(response?.status == 200 && response?.body.contains("Moneyball") == true)
+            #expect(response?.header("Connection") == "close", "the response confirms the close, as Elasticsearch's does")
             #expect(await probe.waitForClose(timeout: .seconds(5)))
             #expect(probe.receivedText.components(separatedBy: "HTTP/1.1 ").count == 2, "one response only: \(probe.receivedText)")
+            // The same through Hummingbird (a search).
+            let async = try await Self.admin(lab)
+            await async.send(Self.wire("POST", "/movies/_search", headers: ["Connection: close"], body: "{}"))
+            let searched = await async.response(timeout: .seconds(10))
+            #expect(searched?.status == 200 && searched?.header("Connection") == "close")
+            #expect(await async.waitForClose(timeout: .seconds(5)))
+        }
+    }
+
+    /// Point reads are answered from `PointReadCache` while nothing is written, and only after
+    /// the security checks: a write on another connection is seen by the very next read (no
+    /// refresh), a delete too, and a user without read permissions is refused a cached document.
+    @Test func cachedPointReadsNeverOutliveAWriteOrSkipSecurity() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let probe = try await Self.admin(lab)
+            // One keep-alive connection: each answer is the last of all received on it.
+            var sent = 0
+            func get(_ path: String) async -> TLSProbe.Response? {
+                sent += 1
+                await probe.send(Self.wire("GET", path))
+                return await probe.responses(to: Array(repeating: "GET", count: sent)).last ?? nil
+            }
+            for _ in 0..<3 {
+                #expect(await get("/movies/_doc/1")?.body
+                    == #"{"_index":"movies","_type":"_doc","_id":"1","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball"}}"#)
+            }
+            #expect(try await lab.curl("PUT", "/movies/_doc/1", as: "admin", body: #"{"title":"Ronin"}"#).status == 200)
+            #expect(await get("/movies/_doc/1")?.body
+                == #"{"_index":"movies","_type":"_doc","_id":"1","_version":2,"_seq_no":2,"_primary_term":1,"found":true,"_source":{"title":"Ronin"}}"#)
+            #expect(try await lab.curl("DELETE", "/movies/_doc/1", as: "admin").status == 200)
+            let deleted = await get("/movies/_doc/1")
+            #expect(deleted?.status == 404 && deleted?.body == #"{"_index":"movies","_type":"_doc","_id":"1","found":false}"#)
+            #expect(await get("/movies/_doc/2")?.status == 200)
+            let refused = try await lab.curl("GET", "/movies/_doc/2", as: "CLIENT1")
+            #expect(refused.status == 403 && refused.body.contains("no permissions for [indices:data/read/get]"), "\(refused.body)")
+            await probe.close()
         }
     }
 

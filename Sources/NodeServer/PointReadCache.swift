@@ -1,0 +1,92 @@
+import JSONValue
+import SearchEngine
+import Synchronization
+
+/// The answers of recent inline point reads (`RequestPipeline.inlineActions`: a document by id,
+/// `GET /`, cluster health), with their JSON already serialised, kept until the next write.
+///
+/// Why: a repeated `GET /movies/_doc/3` spent about 10 µs — the largest part of the node's own
+/// work per request — on one SQLite read (a WAL read lock taken with `fcntl`, a B-tree descent),
+/// parsing the stored `_source` and serialising the answer again, for bytes that only change
+/// when something is written. Serving them again is what the OS page cache does for nginx's
+/// static file in the benchmark this is measured against (bench/PROFILES.md).
+///
+/// Exactness: entries are filed under the engine's `writeGeneration` read *before* the answer is
+/// produced, and the engine moves the generation on only after a write has committed, so an
+/// entry never holds data older than its generation; any write, to any index, empties the cache
+/// (a realtime GET after an acknowledged write always reads the store). The cache sits after
+/// the security checks, which every request still passes (authentication, authorization, audit).
+/// The answer does not depend on who asks because certlab stores roles' `dls`/`fls` but does not
+/// apply them; a node that did would have to key entries by the user's effective restrictions.
+/// Requests shaped by `pretty` or `filter_path` bypass the cache (their bytes are made from the
+/// JSON, not the serialised form).
+final class PointReadCache: Sendable {
+    struct Key: Hashable {
+        var method: String
+        var path: String
+        var parameters: [String: String]
+    }
+
+    fileprivate struct Entries {
+        var generation: UInt64 = 0
+        var responses: [Key: NodeResponse] = [:]
+        var bytes = 0
+    }
+
+    /// Total body bytes kept: a few thousand typical documents, a bounded share of the node's
+    /// 50 MB memory target.
+    static let capacityBytes = 4 << 20
+    /// Larger answers are never kept: they would evict many small ones for one.
+    static let largestBody = 64 << 10
+
+    private let entries = Mutex(Entries())
+
+    /// The cached answer to `request`, or `produce()`'s — serialised and kept for the next time.
+    func response(to request: ElasticRequest, engine: SearchEngine, produce: () -> NodeResponse) -> NodeResponse {
+        guard request.parameters["pretty"] == nil, request.parameters["filter_path"] == nil else { return produce() }
+        let key = Key(method: request.method, path: request.path, parameters: request.parameters)
+        let generation = engine.writeGeneration
+        if let hit = entries.withLock({ $0.generation == generation ? $0.responses[key] : nil }) { return hit }
+        let response = Self.serialised(produce())
+        entries.withLock { kept in
+            guard generation >= kept.generation else { return }
+            if generation > kept.generation { kept = Entries(generation: generation) }
+            kept.store(response, for: key)
+        }
+        return response
+    }
+
+    /// The number of answers kept (tests).
+    var count: Int { entries.withLock { $0.responses.count } }
+
+    /// A JSON body as the bytes `RenderedResponse` would make of it.
+    private static func serialised(_ response: NodeResponse) -> NodeResponse {
+        guard case .json(let json) = response.body else { return response }
+        var serialised = response
+        serialised.body = .bytes(json.serializedBytes(), contentType: RenderedResponse.jsonContentType)
+        return serialised
+    }
+}
+
+extension PointReadCache.Entries {
+    fileprivate mutating func store(_ response: NodeResponse, for key: PointReadCache.Key) {
+        let size = response.bodySize
+        guard size <= PointReadCache.largestBody else { return }
+        while bytes + size > PointReadCache.capacityBytes, let first = responses.first {
+            responses.removeValue(forKey: first.key)
+            bytes -= first.value.bodySize
+        }
+        if let replaced = responses.updateValue(response, forKey: key) { bytes -= replaced.bodySize }
+        bytes += size
+    }
+}
+
+extension NodeResponse {
+    fileprivate var bodySize: Int {
+        switch body {
+        case .bytes(let bytes, _): return bytes.count
+        case .text(let text): return text.utf8.count
+        case .json, .empty: return 0
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// One connection's last successful authentication without a password, reused for the
+/// connection's next requests while nothing it depends on has changed.
+///
+/// Why: a keep-alive client sends the same certificate and, nearly always, the same headers on
+/// every request, and walking the domain chain again (DN parsing for `username_attribute`, proxy
+/// and XFF checks, role mapping) was the largest security cost of a point read. The plugin keeps
+/// a user cache keyed by the extracted credentials for the same reason (`cache.ttl_minutes`);
+/// this memo is narrower and so exact rather than time-bounded: the outcome of
+/// ``SecurityService/authenticate(_:)`` is a function of the installed configuration, the TLS
+/// principal, the TCP peer and the headers — the same values give the same user. What can change
+/// with time alone is whether an `auth_failure_listeners` block now applies to the address or the
+/// user name; a memo is not used while any listener blocks either.
+///
+/// Never memoised: requests with an `Authorization` header (a password's validity has its own
+/// cache and lifetime), admin certificates (their own verdict memo), rejections.
+public struct AuthenticationMemo: Sendable {
+    fileprivate var state: SecurityService.State
+    fileprivate var principal: String?
+    fileprivate var remoteAddress: String
+    fileprivate var headers: [(name: String, value: String)]
+    fileprivate var user: User
+
+    fileprivate func matches(_ request: AuthenticationRequest, _ current: SecurityService.State) -> Bool {
+        state === current && principal == request.principal && remoteAddress == request.remoteAddress
+            && headers.count == request.headers.count
+            && zip(headers, request.headers).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension SecurityService {
+    /// ``authenticate(_:)`` for a connection that keeps `memo` between its requests: the memo's
+    /// user when it still applies (see ``AuthenticationMemo``), otherwise a full authentication,
+    /// whose success then becomes the memo.
+    public func authenticate(_ request: AuthenticationRequest, memo: inout AuthenticationMemo?) -> AuthenticationOutcome {
+        let state = currentState()
+        if let state, let known = memo, known.matches(request, state), !isBlocked(known, request, state) {
+            return .authenticated(known.user)
+        }
+        memo = nil
+        let outcome = authenticate(request)
+        // Only under the configuration the outcome was worked out with.
+        guard case .authenticated(let user) = outcome, !user.isSuperAdmin, let state, currentState() === state,
+              !request.headers.contains(where: { HeaderName.equal($0.name, "authorization") }) else { return outcome }
+        memo = AuthenticationMemo(state: state, principal: request.principal, remoteAddress: request.remoteAddress,
+                                  headers: request.headers, user: user)
+        return outcome
+    }
+
+    /// The listener checks of a full authentication: the TCP peer, and the name whose
+    /// credentials were presented (the caller's, when it impersonates another user).
+    private func isBlocked(_ memo: AuthenticationMemo, _ request: AuthenticationRequest, _ state: State) -> Bool {
+        guard !state.listeners.isEmpty else { return false }
+        let clock = now()
+        return state.listeners.contains { listener in
+            listener.isBlocked(listener.isByAddress ? request.remoteAddress : memo.user.initiatingUser ?? memo.user.name, now: clock)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import JSONValue
+@testable import NodeServer
+import SearchEngine
+import Testing
+
+/// `PointReadCache` keeps the serialised answers of point reads until the next write: a hit
+/// gives the same bytes the engine would, and no write — committed or failed, to any index —
+/// leaves an older answer behind.
+struct PointReadCacheTests {
+    static func get(_ target: String, method: String = "GET") -> ElasticRequest {
+        let query = target.firstIndex(of: "?")
+        return ElasticRequest(method: method, rawPath: String(target[..<(query ?? target.endIndex)]),
+                              rawQuery: query.map { String(target[target.index(after: $0)...]) }, body: [])
+    }
+
+    /// The cache in front of the engine's real `get`, counting how often the engine is asked.
+    final class Reader: @unchecked Sendable {
+        let engine: SearchEngine
+        let cache = PointReadCache()
+        var engineReads = 0
+
+        init() throws {
+            engine = try SearchEngine(dataPath: nil)
+        }
+
+        func body(_ target: String) -> String {
+            let request = PointReadCacheTests.get(target)
+            let response = cache.response(to: request, engine: engine) {
+                engineReads += 1
+                let id = request.segments[2]
+                guard let answer = try? engine.get(request.segments[0], id: id) else { return .json(["error": "missing"], status: 404) }
+                return .json(answer.body, status: answer.status)
+            }
+            return String(decoding: RenderedResponse(response, for: request).bytes, as: UTF8.self)
+        }
+    }
+
+    @Test func repeatedReadsAreServedUntilTheNextWrite() throws {
+        let reader = try Reader()
+        _ = try reader.engine.index("movies", id: "3", source: Array(#"{"title":"Moneyball"}"#.utf8))
+        let first = reader.body("/movies/_doc/3")
+        #expect(first == #"{"_index":"movies","_type":"_doc","_id":"3","_version":1,"_seq_no":0,"_primary_term":1,"found":true,"_source":{"title":"Moneyball"}}"#)
+        #expect(reader.body("/movies/_doc/3") == first && reader.engineReads == 1)
+        // A write to another index empties the cache too.
+        _ = try reader.engine.index("other", id: "1", source: Array(#"{"n":1}"#.utf8))
+        #expect(reader.body("/movies/_doc/3") == first && reader.engineReads == 2)
+        _ = try reader.engine.index("movies", id: "3", source: Array(#"{"title":"Heat"}"#.utf8))
+        #expect(reader.body("/movies/_doc/3").contains(#""_version":2,"_seq_no":1,"_primary_term":1,"found":true,"_source":{"title":"Heat"}"#))
+        _ = try reader.engine.delete("movies", id: "3")
+        #expect(reader.body("/movies/_doc/3") == #"{"_index":"movies","_type":"_doc","_id":"3","found":false}"#)
+        #expect(reader.engineReads == 4)
+    }
+
+    @Test func committedWritesMoveTheGenerationOn() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        let before = engine.writeGeneration
+        #expect(throws: ElasticsearchError.self) { try engine.index("Bad-Name", id: "1", source: Array(#"{"n":1}"#.utf8)) }
+        #expect(engine.writeGeneration >= before)
+        _ = try engine.index("fine", id: "1", source: Array(#"{"n":1}"#.utf8))
+        #expect(engine.writeGeneration > before)
+    }
+
+    @Test func shapedAndDistinctRequestsAreKeptApart() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        let cache = PointReadCache()
+        var produced = 0
+        func answer(_ target: String, method: String = "GET") -> NodeResponse {
+            cache.response(to: Self.get(target, method: method), engine: engine) {
+                produced += 1
+                return .json(["target": .string(target)])
+            }
+        }
+        _ = answer("/movies/_doc/3?pretty")
+        _ = answer("/movies/_doc/3?filter_path=_id")
+        #expect(cache.count == 0, "pretty and filter_path answers are shaped from the JSON, never cached")
+        _ = answer("/movies/_doc/3")
+        _ = answer("/movies/_doc/3", method: "HEAD")
+        _ = answer("/movies/_doc/3?_source=false")
+        _ = answer("/movies/_doc/3")
+        #expect(cache.count == 3 && produced == 5)
+        guard case .bytes(let bytes, let type) = answer("/movies/_doc/3?_source=false").body else {
+            Issue.record("a cached JSON answer is kept serialised")
+            return
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"target":"/movies/_doc/3?_source=false"}"# && type == RenderedResponse.jsonContentType)
+    }
+
+    @Test func largeAnswersAreNotKeptAndTheTotalIsBounded() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        let cache = PointReadCache()
+        let large = String(repeating: "x", count: PointReadCache.largestBody + 1)
+        _ = cache.response(to: Self.get("/big/_doc/1"), engine: engine) { .json(["v": .string(large)]) }
+        #expect(cache.count == 0)
+        // Entries just under the size limit: the total stays within the capacity, the newest is kept.
+        let body = String(repeating: "z", count: PointReadCache.largestBody - 16)
+        let fits = PointReadCache.capacityBytes / (PointReadCache.largestBody - 8)  // `{"v":"…"}`
+        for id in 0..<(fits + 8) {
+            _ = cache.response(to: Self.get("/fill/_doc/\(id)"), engine: engine) { .json(["v": .string(body)]) }
+        }
+        #expect(cache.count == fits)
+        var produced = false
+        _ = cache.response(to: Self.get("/fill/_doc/\(fits + 7)"), engine: engine) { produced = true; return .json([:]) }
+        #expect(!produced, "the newest answer is kept")
+    }
+}
