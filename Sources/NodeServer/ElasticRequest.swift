@@ -12,7 +12,8 @@ public struct ElasticRequest: Sendable {
     public init(method: String, rawPath: String, rawQuery: String?, body: [UInt8]) {
         self.method = method
         self.path = Self.percentDecoded(rawPath[...])
-        self.segments = rawPath.split(separator: "/").map(Self.percentDecoded)
+        // Split on the bytes: splitting a String by Character walks grapheme clusters.
+        self.segments = rawPath.utf8.split(separator: UInt8(ascii: "/")).map { Self.percentDecoded(Substring($0)) }
         self.parameters = Self.decodeQuery(rawQuery)
         self.body = body
     }

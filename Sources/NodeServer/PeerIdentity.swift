@@ -4,8 +4,10 @@ import NIOSSL
 import PKI
 import X509
 
-/// What the TLS layer knows about the client of one connection.
-public struct PeerIdentity: Sendable {
+/// What the TLS layer knows about the client of one connection. A class: it is worked out once
+/// per connection and travels with each of its requests, where copying a `Certificate` (a dozen
+/// reference-counted parts) per request showed in the point-read profile.
+public final class PeerIdentity: Sendable {
     /// The verified client certificate, or nil when none was sent (NONE mode, or OPTIONAL
     /// without a certificate) — and when one was sent that swift-certificates cannot model
     /// (e.g. signed with ecdsa-with-SHA1); `serialNumber` and `principal` are set then anyway.
@@ -31,16 +33,16 @@ public struct PeerIdentity: Sendable {
 
     /// The identity of the connection whose pipeline this is (on its event loop): anonymous
     /// when it has no TLS handler (`ssl.http.enabled: false`).
-    init(of pipeline: ChannelPipeline.SynchronousOperations) throws {
+    convenience init(of pipeline: ChannelPipeline.SynchronousOperations) throws {
         guard let handler = try? pipeline.handler(type: NIOSSLServerHandler.self) else {
-            self = .anonymous
+            self.init(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: nil)
             return
         }
         try self.init(peer: handler.peerCertificate, tlsVersion: handler.tlsVersion)
     }
 
     /// The identity of a connection whose handshake gave `peer` (BoringSSL verified it already).
-    init(peer: NIOSSLCertificate?, tlsVersion: TLSVersion?) throws {
+    convenience init(peer: NIOSSLCertificate?, tlsVersion: TLSVersion?) throws {
         guard let peer else {
             self.init(certificate: nil, serialNumber: nil, principal: nil, tlsVersion: tlsVersion)
             return

@@ -75,7 +75,7 @@ struct RequestPipeline: Sendable {
         guard request.body.isEmpty, !Self.hasAuthorizationHeader(incoming),
               !security.skipsAuthentication(method: request.method, path: request.path),
               !SecurityDashboard.handles(path: request.path),
-              let action = RestActionTable.lookup(method: request.method, path: request.path),
+              let action = RestActionTable.lookup(method: request.method, segments: request.segments),
               Self.inlineActions.contains(action.actions) else { return nil }
         if let refused = refusedRevoked(incoming) { return refused }
         switch admit(incoming, security.authenticate(authenticationRequest(incoming), memo: &memo)) {
@@ -106,7 +106,7 @@ struct RequestPipeline: Sendable {
         if SecurityDashboard.handles(path: request.path) {
             return .answered(refusedRevoked(incoming) ?? dashboard(incoming))
         }
-        guard let action = RestActionTable.lookup(method: request.method, path: request.path) else {
+        guard let action = RestActionTable.lookup(method: request.method, segments: request.segments) else {
             return .answered(render(elastic.noHandler(request)))
         }
         if let refused = refusedRevoked(incoming) { return .answered(refused) }

@@ -7,13 +7,17 @@ extension SecurityService {
     /// OpenSearch also `.../whoami`, under either prefix.
     public func skipsAuthentication(method: String, path: String) -> Bool {
         if method == "OPTIONS" { return true }
+        // Every such path is under one of the two REST prefixes; most requests stop here.
+        guard path.utf8.starts(with: "/_opendistro/".utf8) || path.utf8.starts(with: "/_plugins/".utf8) else { return false }
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
-        var skipped = [Flavor.openDistro.restPrefix + "/health"]
-        if flavor == .openSearch {
-            skipped += [Flavor.openSearch.restPrefix + "/health", Flavor.openDistro.restPrefix + "/whoami", Flavor.openSearch.restPrefix + "/whoami"]
-        }
-        return skipped.contains(trimmed)
+        return (flavor == .openSearch ? Self.openSearchUnauthenticated : Self.openDistroUnauthenticated).contains(trimmed)
     }
+
+    private static let openDistroUnauthenticated: Set = [Flavor.openDistro.restPrefix + "/health"]
+    private static let openSearchUnauthenticated: Set = [
+        Flavor.openDistro.restPrefix + "/health", Flavor.openSearch.restPrefix + "/health",
+        Flavor.openDistro.restPrefix + "/whoami", Flavor.openSearch.restPrefix + "/whoami",
+    ]
 
     /// Authenticates one REST request; see reference §2.3 for the order of the steps.
     public func authenticate(_ request: AuthenticationRequest) -> AuthenticationOutcome {

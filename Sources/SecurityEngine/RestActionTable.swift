@@ -31,8 +31,14 @@ public struct RestAction: Sendable, Equatable {
 public enum RestActionTable {
     /// Looks up a route; `nil` for paths outside the table (the node answers those itself).
     public static func lookup(method: String, path: String) -> RestAction? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if path.hasPrefix("/_opendistro/_security") || path.hasPrefix("/_plugins/_security") {
+        lookup(method: method, segments: path.split(separator: "/", omittingEmptySubsequences: true).map(String.init))
+    }
+
+    /// ``lookup(method:path:)`` for a path already split into its non-empty segments, each
+    /// percent-decoded on its own — as Elasticsearch routes on the raw path and decodes path
+    /// parameters afterwards, so `/movies/_doc/a%2Fb` is a document with id `a/b`.
+    public static func lookup(method: String, segments: [String]) -> RestAction? {
+        if segments.count >= 2, segments[0] == "_opendistro" || segments[0] == "_plugins", segments[1].hasPrefix("_security") {
             return RestAction(actions: [], check: .securityPlugin)
         }
         let read = method == "GET" || method == "HEAD"
