@@ -107,7 +107,7 @@ done
 ceiling() { local url=(--url "https://localhost:$1/" "${client[@]}" --connections "$CONNECTIONS"); a1=$(load "${url[@]}"); a2=$(load "${url[@]}"); median2 "$a1" "$a2"; }
 NGINX_GET=$(median2 "$b1" "$b2")
 row "ceiling: constant JSON from a SwiftNIO + NIOSSL handler, mTLS keep-alive" "$(ceiling $CEILING_NIO)" "$NGINX_GET" "— (shown)"
-row "ceiling: the same in Hummingbird's HTTP/1.1 pipeline (where the node answers GETs)" "$(ceiling $CEILING_HB)" "$NGINX_GET" "— (shown)"
+row "ceiling: the same at the node's position in Hummingbird's HTTP/1.1 pipeline" "$(ceiling $CEILING_HB)" "$NGINX_GET" "— (shown)"
 for pid in $CEILING_PIDS; do kill "$pid" 2>/dev/null || true; done
 
 # 3. New mTLS handshakes per second (ECDSA P-256), one request per connection.

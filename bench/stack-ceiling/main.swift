@@ -2,16 +2,16 @@
 // the same run as the node and nginx (bench/node-vs-peers.sh). It serves the node's document
 // JSON as a constant from a channel handler — no security, no storage — so the node's rate
 // divided by this one is what the request pipeline costs, and this divided by nginx's is what
-// SwiftNIO + NIOSSL (+ Hummingbird's HTTP/1.1 handlers) cost.
+// SwiftNIO + NIOSSL (+ Hummingbird's server around them, at the node's position) cost.
 //
 //   bench-stack-ceiling nio|hummingbird PORT CERTS_DIR
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -49,26 +49,23 @@ final class ConstantHTTP1Handler: ChannelInboundHandler {
     }
 }
 
-/// HTTPTypes parts in, the document out: placed where the node's InlineRequestHandler sits in
-/// Hummingbird's HTTP/1.1 pipeline.
-final class ConstantHTTPTypesHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
-    private let body = ByteBuffer(string: document)
+/// Puts a `ConstantHTTP1Handler` where the node's `InlineRequestHandler` sits in Hummingbird's
+/// HTTP/1.1 pipeline: after NIO's codec, before the conversion to Swift HTTP Types.
+struct ConstantAnsweringChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = Base.Value
+    let base: Base
+    var responder: HTTPChannelHandler.Responder { base.responder }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .end = unwrapInboundIn(data) else { return }
-        let fields: HTTPFields = [.contentType: "application/json; charset=UTF-8", .contentLength: "\(body.readableBytes)"]
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let operations = channel.pipeline.syncOperations
+            try operations.addHandler(ConstantHTTP1Handler(), position: .before(try operations.handler(type: HTTP1ToHTTPServerCodec.self)))
+            return value
+        }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
-        context.fireChannelReadComplete()
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
     }
 }
 
@@ -86,9 +83,11 @@ case "nio":
         .bind(host: "127.0.0.1", port: port).get()
     try await channel.closeFuture.get()
 case "hummingbird":
-    let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ConstantHTTPTypesHandler()], idleTimeout: .seconds(60))
-    let app = Application(router: Router(), server: try .tls(.http1(configuration: http), tlsConfiguration: tls),
-                          configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    let configuration = tls
+    let server = HTTPServerBuilder { responder in
+        ConstantAnsweringChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: configuration))
+    }
+    let app = Application(router: Router(), server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)))
     try await app.runService()
 default:
     print("bench-stack-ceiling: unknown mode \(mode) (nio or hummingbird)")
