@@ -21,9 +21,11 @@ import Synchronization
 /// Requests shaped by `pretty` or `filter_path` bypass the cache (their bytes are made from the
 /// JSON, not the serialised form).
 final class PointReadCache: Sendable {
+    /// What routing and the answer depend on: the path's segments, each decoded on its own (the
+    /// decoded path would make `a%2Fb` and `a/b` one key), and the parameters.
     struct Key: Hashable {
         var method: String
-        var path: String
+        var segments: [String]
         var parameters: [String: String]
     }
 
@@ -44,7 +46,7 @@ final class PointReadCache: Sendable {
     /// The cached answer to `request`, or `produce()`'s — serialised and kept for the next time.
     func response(to request: ElasticRequest, engine: SearchEngine, produce: () -> NodeResponse) -> NodeResponse {
         guard request.parameters["pretty"] == nil, request.parameters["filter_path"] == nil else { return produce() }
-        let key = Key(method: request.method, path: request.path, parameters: request.parameters)
+        let key = Key(method: request.method, segments: request.segments, parameters: request.parameters)
         let generation = engine.writeGeneration
         if let hit = entries.withLock({ $0.generation == generation ? $0.responses[key] : nil }) { return hit }
         let response = Self.serialised(produce())
