@@ -45,16 +45,29 @@ enum DocumentStore {
             insert.bind(3, id)
             insert.bind(4, version)
             insert.bind(5, seqNo)
-            insert.bind(6, source)
-            try insert.run()
+            try source.withUnsafeBufferPointer { bytes in
+                insert.bindBlobInPlace(6, bytes)
+                try insert.run(releasingInPlace: CollectionOfOne(6))
+            }
         }
         if !analyzed.texts.isEmpty {
             var texts = analyzed.texts
             if !texts.indices.dropFirst().allSatisfy({ texts[$0 - 1].column < texts[$0].column }) { texts.sort { $0.column < $1.column } }
             let fts = try RawStatement(db, ftsInsertSQL(texts.map(\.column)))
             fts.bind(1, rowid)
-            for (position, entry) in texts.enumerated() { fts.bind(Int32(position + 2), entry.text) }
-            try fts.run()
+            // The texts go to SQLite from one buffer, read in place (`RawStatement.bindInPlace`).
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(texts.reduce(0) { $0 + $1.text.utf8.count })
+            for entry in texts { bytes.append(contentsOf: entry.text.utf8) }
+            try bytes.withUnsafeBufferPointer { buffer in
+                var offset = 0
+                for (position, entry) in texts.enumerated() {
+                    let count = entry.text.utf8.count
+                    fts.bindInPlace(Int32(position + 2), UnsafeBufferPointer(rebasing: buffer[offset..<offset + count]))
+                    offset += count
+                }
+                try fts.run(releasingInPlace: 2..<Int32(texts.count + 2))
+            }
         }
         // The `vals` rows go in sorted with the rest of the transaction's (PendingValueRows).
         PendingValueRows.append(db, values: analyzed.values, doc: rowid)

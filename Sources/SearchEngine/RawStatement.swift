@@ -22,7 +22,28 @@ struct RawStatement {
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// Binds text that SQLite reads where it lies (`SQLITE_STATIC`), saving the allocation and
+    /// copy `SQLITE_TRANSIENT` makes per value. The bytes must stay valid until `run` returns,
+    /// so callers bind and run inside one `withUnsafeBufferPointer`, passing the position to
+    /// `run(releasingInPlace:)`, which unbinds it.
+    func bindInPlace(_ position: Int32, _ text: UnsafeBufferPointer<UInt8>) {
+        text.withMemoryRebound(to: CChar.self) { chars in
+            // A non-null pointer even for "", which SQLite would otherwise bind as NULL.
+            _ = sqlite3_bind_text(raw, position, chars.baseAddress ?? UnsafeRawPointer(Self.empty.utf8Start).assumingMemoryBound(to: CChar.self), Int32(chars.count), nil)
+        }
+    }
+
+    /// Binds a blob in place (`SQLITE_STATIC`); the same rules as `bindInPlace(_:_: UnsafeBufferPointer<UInt8>)`.
+    func bindBlobInPlace(_ position: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        _ = sqlite3_bind_blob(raw, position, UnsafeRawPointer(bytes.baseAddress) ?? UnsafeRawPointer(Self.empty.utf8Start), Int32(bytes.count), nil)
+    }
+
+    /// A valid address for zero bytes.
+    private static let empty: StaticString = ""
+
     func bind(_ position: Int32, _ value: Int64) { sqlite3_bind_int64(raw, position, value) }
+
+    func bind(_ position: Int32, _ value: Double) { sqlite3_bind_double(raw, position, value) }
 
     /// Binds by byte length, so text containing U+0000 is stored whole.
     func bind(_ position: Int32, _ value: String) {
@@ -63,5 +84,12 @@ struct RawStatement {
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
         }
+    }
+
+    /// `run()`, then unbinds the positions bound in place, so the cached statement keeps no
+    /// pointer into memory the caller is about to release.
+    func run(releasingInPlace positions: some Sequence<Int32>) throws {
+        defer { for position in positions { sqlite3_bind_null(raw, position) } }
+        try run()
     }
 }

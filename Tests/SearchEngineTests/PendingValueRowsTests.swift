@@ -30,4 +30,29 @@ import Testing
         #expect(aggregation["aggregations"]?["t"]?["buckets"] == json(#"[{"key":"a","doc_count":1},{"key":"b","doc_count":1}]"#))
         #expect(try engine.count("tags", body: nil).body["count"] == 2)
     }
+
+    /// The rows of a bulk go in by field and kind, 32 to a statement, texts read in place by
+    /// SQLite (`RawStatement.bindInPlace`): every kind of value must come back exactly, across
+    /// chunk boundaries, including the empty string (not NULL), text with a space and non-ASCII text.
+    @Test func everyKindOfValueIsStoredExactlyAcrossChunks() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        let tags = ["", "a b", "żółw", "zebra", "ant"]
+        var lines: [String] = []
+        for number in 0..<100 {
+            lines.append(#"{"index":{"_index":"kinds","_id":"\#(number)"}}"#)
+            lines.append(#"{"tag":"\#(tags[number % tags.count])","n":\#(number - 50),"x":\#(Double(number) / 4),"ok":\#(number % 2 == 0)}"#)
+        }
+        let response = try engine.bulk(BulkRequest.parse(Array((lines.joined(separator: "\n") + "\n").utf8), defaultIndex: nil))
+        #expect(response.body["errors"] == false)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"term":{"tag.keyword":""}}}"#)).body["count"] == 20)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"term":{"tag.keyword":"a b"}}}"#)).body["count"] == 20)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"term":{"tag.keyword":"żółw"}}}"#)).body["count"] == 20)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"range":{"n":{"gte":-50,"lt":-40}}}}"#)).body["count"] == 10)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"range":{"x":{"gt":24.5}}}}"#)).body["count"] == 1)
+        #expect(try engine.count("kinds", body: json(#"{"query":{"term":{"ok":true}}}"#)).body["count"] == 50)
+        let aggregation = try engine.searchBody("kinds", #"{"size":0,"aggs":{"t":{"terms":{"field":"tag.keyword","order":{"_key":"asc"}}},"lo":{"min":{"field":"n"}},"hi":{"max":{"field":"x"}}}}"#)
+        #expect(aggregation["aggregations"]?["t"]?["buckets"] == json(#"[{"key":"","doc_count":20},{"key":"a b","doc_count":20},{"key":"ant","doc_count":20},{"key":"zebra","doc_count":20},{"key":"żółw","doc_count":20}]"#))
+        #expect(aggregation["aggregations"]?["lo"]?["value"] == -50.0)
+        #expect(aggregation["aggregations"]?["hi"]?["value"] == 24.75)
+    }
 }
