@@ -21,12 +21,17 @@ import GRDB
 enum NodeStorage {
     static let databaseFileName = "node.sqlite"
 
+    /// Run on every connection (GRDB opens the pool in WAL mode): see `SearchEngine.storagePragmas`.
+    static let pragmas = [
+        "PRAGMA synchronous = NORMAL",
+        // Fewer, larger checkpoints: bulk ingest writes many pages per transaction.
+        "PRAGMA wal_autocheckpoint = 8000",
+    ]
+
     static func open(dataPath: String?) throws -> any DatabaseWriter {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Fewer, larger checkpoints: bulk ingest writes many pages per transaction.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            for pragma in SearchEngine.storagePragmas { try db.execute(sql: pragma) }
             try BM25.register(db)
         }
         let writer: any DatabaseWriter

@@ -50,6 +50,10 @@ public final class SearchEngine: Sendable {
     /// The node's cache of rendered point reads (`PointReadCache`) is keyed by it.
     public var writeGeneration: UInt64 { writes.load(ordering: .acquiring) }
 
+    /// The SQLite settings every connection of the engine runs (the database is in WAL mode);
+    /// public so that benchmarks can give a plain SQLite baseline the same ones.
+    public static var storagePragmas: [String] { NodeStorage.pragmas }
+
     /// Names of all existing indices, sorted.
     public var indexNames: [String] { catalog.names }
 

@@ -41,6 +41,7 @@ struct Benchmark {
         print("SearchEngine benchmark: \(documents) log documents of ~\(averageBytes) bytes, batches of \(batchSize)")
         do {
             let raw = try rawCeiling(lines)
+            let rawTuned = try rawCeiling(lines, pragmas: SearchEngine.storagePragmas)
             let (bulkRate, engine, directory) = try bulkIngest(lines)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let match = try SearchRequest.parse(body: try JSON(parsing: #"{"query":{"match":{"message":"timeout"}}}"#))
@@ -52,19 +53,22 @@ struct Benchmark {
                 _ = try engine.search("logs", try SearchRequest.parse(body: try JSON(parsing: #"{"size":0,"aggs":{"levels":{"terms":{"field":"level.keyword"}}}}"#)))
             }
             let ratio = bulkRate / raw
-            let checks: [(String, String, Bool)] = [
-                ("raw SQLite INSERT+FTS5 ceiling", String(format: "%.0f docs/s", raw), true),
+            // nil: shown for comparison, no target.
+            let checks: [(String, String, Bool?)] = [
+                ("raw SQLite INSERT+FTS5 ceiling", String(format: "%.0f docs/s", raw), nil),
+                ("raw ceiling, engine's pragmas", String(format: "%.0f docs/s (%@)", rawTuned, SearchEngine.storagePragmas.joined(separator: "; ")), nil),
                 ("bulk ingest (parse + index)", String(format: "%.0f docs/s (target >= 30000)", bulkRate), bulkRate >= 30_000),
                 ("bulk / raw ceiling", String(format: "%.2f (target >= 0.40)", ratio), ratio >= 0.4),
+                ("bulk / raw, engine's pragmas", String(format: "%.2f", bulkRate / rawTuned), nil),
                 ("match message:timeout p50/p99", String(format: "%.2f / %.2f ms over %@ hits (target <= 5 / <= 20)", matchTimes.p50, matchTimes.p99, matchHits.serialized()),
                  matchTimes.p50 <= 5 && matchTimes.p99 <= 20),
-                ("bool match+term+2 ranges p50/p99", String(format: "%.2f / %.2f ms", boolTimes.p50, boolTimes.p99), true),
+                ("bool match+term+2 ranges p50/p99", String(format: "%.2f / %.2f ms", boolTimes.p50, boolTimes.p99), nil),
                 ("terms agg level.keyword p50/p99", String(format: "%.2f / %.2f ms (target p50 <= 50)", termsTimes.p50, termsTimes.p99), termsTimes.p50 <= 50),
             ]
             for (name, value, ok) in checks {
-                print("\(ok ? "PASS" : "FAIL")  \(name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(value)")
+                print("\(ok.map { $0 ? "PASS" : "FAIL" } ?? "INFO")  \(name.padding(toLength: 32, withPad: " ", startingAt: 0)) \(value)")
             }
-            return checks.allSatisfy(\.2)
+            return checks.allSatisfy { $0.2 != false }
         } catch {
             print("benchmark failed: \(error)")
             return false
@@ -72,13 +76,18 @@ struct Benchmark {
     }
 
     /// Plain INSERT of (id, source) plus an FTS5 row of the same text fields, one transaction per
-    /// batch, WAL + synchronous=NORMAL like the engine: the fastest SQLite can store these rows.
-    func rawCeiling(_ lines: [String]) throws -> Double {
+    /// batch: the fastest plain SQLite stores these rows. By default it runs with SQLite's
+    /// defaults and the engine's durability (WAL, synchronous=NORMAL), which is the ceiling issue 3
+    /// names; `make bench` also runs it with all the engine's pragmas (`SearchEngine.storagePragmas`),
+    /// so that what the engine gains from its WAL checkpoint interval is visible on its own.
+    func rawCeiling(_ lines: [String], pragmas: [String] = ["PRAGMA synchronous = NORMAL"]) throws -> Double {
         let directory = NSTemporaryDirectory() + "bench-raw-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            for pragma in pragmas { try db.execute(sql: pragma) }
+        }
         let pool = try DatabasePool(path: directory + "/raw.sqlite", configuration: configuration)
         try pool.write { db in
             try db.execute(sql: "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source BLOB NOT NULL)")
