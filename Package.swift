@@ -254,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "NodeServer", "PKI", "SecurityEngine", "JSONValue", "LabTestSupport",
+                "NodeServer", "PKI", "SearchEngine", "SecurityEngine", "JSONValue", "LabTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

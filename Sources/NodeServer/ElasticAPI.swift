@@ -10,8 +10,10 @@ struct ElasticAPI: Sendable {
     let engine: SearchEngine
     let node: NodeIdentity
 
-    /// Dispatches one request; throws the Elasticsearch error to render.
-    func handle(_ request: ElasticRequest, bulk: (BulkRequest, [Int: ElasticsearchError])? = nil) throws(ElasticsearchError) -> NodeResponse {
+    /// Dispatches one request; throws the Elasticsearch error to render. `user` is the
+    /// authenticated user's name (scrolls belong to the user that opened them).
+    func handle(_ request: ElasticRequest, bulk: (BulkRequest, [Int: ElasticsearchError])? = nil,
+                user: String? = nil) throws(ElasticsearchError) -> NodeResponse {
         let s = request.segments
         let method = request.method
         let read = method == "GET" || method == "HEAD"
@@ -27,7 +29,9 @@ struct ElasticAPI: Sendable {
         case (1, "_bulk") where method == "POST" || method == "PUT":
             return try executeBulk(bulk, request, defaultIndex: nil)
         case (1, "_search") where getOrPost:
-            return try search("_all", request)
+            return try search("_all", request, user: user)
+        case (2, "_search") where s[1] == "scroll", (3, "_search") where s[1] == "scroll":
+            return try scroll(request, pathId: s.count == 3 ? s[2] : nil, user: user)
         case (1, "_count") where getOrPost:
             return respond(try engine.count("_all", body: try optionalBody(request), parameters: request.parameters,
                                             ignoreUnavailable: request.flag("ignore_unavailable")))
@@ -43,7 +47,7 @@ struct ElasticAPI: Sendable {
             // `PUT /_x` is index creation in ES too, refused as an invalid index name.
             return try indexLevel(index, request)
         case (2, let index) where !index.hasPrefix("_"):
-            return try indexEndpoint(index, s[1], request, bulk: bulk)
+            return try indexEndpoint(index, s[1], request, bulk: bulk, user: user)
         case (3, let index) where !index.hasPrefix("_"):
             return try documentEndpoint(index, s[1], s[2], request)
         default:
@@ -64,11 +68,11 @@ struct ElasticAPI: Sendable {
 
     /// `/{index}/_search`, `_count`, `_mapping`, `_mget`, `_bulk`, `POST _doc`.
     private func indexEndpoint(_ index: String, _ endpoint: String, _ request: ElasticRequest,
-                               bulk: (BulkRequest, [Int: ElasticsearchError])?) throws(ElasticsearchError) -> NodeResponse {
+                               bulk: (BulkRequest, [Int: ElasticsearchError])?, user: String?) throws(ElasticsearchError) -> NodeResponse {
         let getOrPost = request.method == "GET" || request.method == "POST"
         switch (request.method, endpoint) {
         case (_, "_search") where getOrPost:
-            return try search(index, request)
+            return try search(index, request, user: user)
         case (_, "_count") where getOrPost:
             return respond(try engine.count(index, body: try optionalBody(request), parameters: request.parameters,
                                             ignoreUnavailable: request.flag("ignore_unavailable")))
@@ -115,8 +119,12 @@ struct ElasticAPI: Sendable {
         }
     }
 
-    private func search(_ expression: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+    private func search(_ expression: String, _ request: ElasticRequest, user: String?) throws(ElasticsearchError) -> NodeResponse {
         let searchRequest = try SearchRequest.parse(body: try optionalBody(request), parameters: request.parameters)
+        if let keepAlive = request.parameters["scroll"] {
+            return respond(try engine.openScroll(expression, searchRequest, keepAlive: keepAlive, owner: user,
+                                                 ignoreUnavailable: request.flag("ignore_unavailable")))
+        }
         return respond(try engine.search(expression, searchRequest, ignoreUnavailable: request.flag("ignore_unavailable")))
     }
 
@@ -166,11 +174,11 @@ struct ElasticAPI: Sendable {
 
     // MARK: - Helpers
 
-    private func respond(_ response: EngineResponse) -> NodeResponse {
+    func respond(_ response: EngineResponse) -> NodeResponse {
         NodeResponse(status: response.status, body: .json(response.body))
     }
 
-    private func optionalBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON? {
+    func optionalBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON? {
         if let source = request.parameters["source"], request.body.isEmpty {
             return try SearchEngine.parseBody(Array(source.utf8))
         }

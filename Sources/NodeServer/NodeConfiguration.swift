@@ -1,4 +1,5 @@
 import Foundation
+import SearchEngine
 import SecurityEngine
 
 /// Everything `search-node` is started with: the elasticsearch.yml-style settings, where its
@@ -40,26 +41,13 @@ public struct NodeConfiguration: Sendable {
         readTimeout = .seconds(60)
         if let value = settings.all["http.read_timeout"] {
             let text = value.stringValue ?? value.intValue.map(String.init) ?? "\(value)"
-            guard let milliseconds = Self.timeValueMilliseconds(text) else {
+            guard let milliseconds = TimeValue.milliseconds(text) else {
                 throw ConfigError(file: configFile.lastPathComponent, line: nil, key: "http.read_timeout",
                                   message: "expected a time value such as 30s, 500ms, 2m or 0 (no timeout), found '\(text)'")
             }
             readTimeout = milliseconds > 0 ? .milliseconds(milliseconds) : nil
         }
         overrideMainResponseVersion = settings.all["compatibility.override_main_response_version"]?.boolValue ?? false
-    }
-
-    /// Elasticsearch's `TimeValue` in milliseconds: `500ms`, `30s`, `2m`, `1h`, `1d`; bare `0`
-    /// and `-1` (both meaning "none") are the only values accepted without a unit.
-    static func timeValueMilliseconds(_ text: String) -> Int64? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        if lower == "0" || lower == "-1" { return 0 }
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, factor) in units where lower.hasSuffix(suffix) {
-            guard let number = Int64(lower.dropLast(suffix.count)), number >= 0 else { return nil }
-            return number * factor
-        }
-        return nil
     }
 
     /// A settings path made absolute against the config directory.

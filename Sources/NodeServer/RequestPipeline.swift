@@ -227,9 +227,10 @@ struct RequestPipeline: Sendable {
         }
         let elastic = self.elastic
         let bulk = prepared
+        let name = user.name
         do {
             let response = try await NIOThreadPool.singleton.runIfActive { () throws(ElasticsearchError) -> NodeResponse in
-                try elastic.handle(request, bulk: bulk)
+                try elastic.handle(request, bulk: bulk, user: name)
             }
             if let bulk, case .json(let body) = response.body { recordBulkMetrics(body, count: bulk.0.items.count) }
             return response

@@ -14,6 +14,9 @@ public struct ElasticsearchError: Error, Sendable, Equatable, CustomStringConver
     public var metadata: JSONObject
     /// The nested cause, rendered as `caused_by` (not repeated in `root_cause`).
     public var causedBy: JSONObject?
+    /// `root_cause` when it is not this exception itself (a search that failed on its shards
+    /// lists the shards' causes there).
+    public var rootCauses: [JSON]?
 
     public init(status: Int, type: String, reason: String, metadata: JSONObject = [:], causedBy: JSONObject? = nil) {
         self.status = status
@@ -41,7 +44,7 @@ public struct ElasticsearchError: Error, Sendable, Equatable, CustomStringConver
 
     /// The full response body: `{"error":{"root_cause":[...],"type":...,"reason":...},"status":N}`.
     public var body: JSON {
-        var error: JSONObject = ["root_cause": .array([errorObject])]
+        var error: JSONObject = ["root_cause": .array(rootCauses ?? [errorObject])]
         error["type"] = .string(type)
         error["reason"] = .string(reason)
         for (key, value) in metadata { error[key] = value }
@@ -117,7 +120,7 @@ extension ElasticsearchError {
         ElasticsearchError(status: 400, type: "mapper_parsing_exception", reason: reason, causedBy: causedBy)
     }
 
-    static func actionValidation(_ problems: [String]) -> ElasticsearchError {
+    public static func actionValidation(_ problems: [String]) -> ElasticsearchError {
         let text = problems.enumerated().map { "\($0.offset + 1): \($0.element);" }.joined(separator: "")
         return ElasticsearchError(status: 400, type: "action_request_validation_exception", reason: "Validation Failed: \(text)")
     }

@@ -32,6 +32,8 @@ public final class SearchEngine: Sendable {
     let dataPath: String?
     /// Reads by `_id` outside GRDB's pool (nil for the in-memory database).
     let pointReader: PointReader?
+    /// Open scroll searches (`ScrollContexts`).
+    let scrolls = ScrollContexts()
     private let writeLock = NSLock()
     private let writes = Atomic<UInt64>(0)
 

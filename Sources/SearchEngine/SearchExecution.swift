@@ -101,7 +101,22 @@ struct SearchExecution {
 
     func target(of rowid: Int64) -> SearchTarget? { targets.first { $0.index.rowidRange.contains(rowid) } }
 
+    /// Hits in the order the request sorts them, with the total and the best score.
+    struct Ranking {
+        var candidates: [Candidate]
+        var total: Int
+        var maxScore: Double?
+        var sortFields: [SortField]
+        var scored: Bool
+    }
+
     func run() throws -> JSONObject {
+        let ranking = try rank(limit: request.from + request.size)
+        return try body(ranking, page: Array(ranking.candidates.dropFirst(request.from)), aggregations: true)
+    }
+
+    /// The first `limit` hits in order (every hit when nil: a scroll keeps them all).
+    func rank(limit: Int?) throws -> Ranking {
         let sortFields = request.sort.isEmpty ? [SortField(field: "_score", descending: true)] : request.sort
         let keys = try sortFields.map { try sortKey($0) }
         let scoresWanted = sortFields.contains { $0.field == "_score" } || request.trackScores
@@ -109,31 +124,30 @@ struct SearchExecution {
         let variable = constantScores.count > 1 || constantScores.contains { $0.isNaN }
         let constant = constantScores.first ?? 1
         let fieldSorted = keys.contains { if case .field = $0 { true } else { false } }
-        var page: [Candidate]
-        var total: Int
-        var maxScore: Double?
         if (scoresWanted && variable) || fieldSorted {
             var candidates = try matchedCandidates(scored: scoresWanted && variable, constant: constant, keyCount: keys.count)
             try fillSortValues(&candidates, keys)
-            total = candidates.count
-            maxScore = scoresWanted ? candidates.map(\.score).max() : nil
-            page = Array(Self.top(candidates, request.from + request.size, sortFields).dropFirst(request.from))
-        } else {
-            page = try sqlPage(sortFields, score: constant)
-            total = try countMatches()
-            maxScore = scoresWanted && total > 0 ? constant : nil
+            return Ranking(candidates: Self.top(candidates, limit ?? candidates.count, sortFields), total: candidates.count,
+                           maxScore: scoresWanted ? candidates.map(\.score).max() : nil, sortFields: sortFields, scored: scoresWanted)
         }
+        let total = try countMatches()
+        return Ranking(candidates: try sqlPage(sortFields, score: constant, limit: limit), total: total,
+                       maxScore: scoresWanted && total > 0 ? constant : nil, sortFields: sortFields, scored: scoresWanted)
+    }
+
+    /// The response body for one page of `ranking` (aggregations only on a search's first answer).
+    func body(_ ranking: Ranking, page: [Candidate], aggregations: Bool) throws -> JSONObject {
         var hits: JSONObject = [:]
         switch request.trackTotalHits {
         case .disabled: break
-        case .exact: hits["total"] = ["value": .int(Int64(total)), "relation": "eq"]
+        case .exact: hits["total"] = ["value": .int(Int64(ranking.total)), "relation": "eq"]
         case .upTo(let limit):
-            hits["total"] = total > limit ? ["value": .int(Int64(limit)), "relation": "gte"] : ["value": .int(Int64(total)), "relation": "eq"]
+            hits["total"] = ranking.total > limit ? ["value": .int(Int64(limit)), "relation": "gte"] : ["value": .int(Int64(ranking.total)), "relation": "eq"]
         }
-        hits["max_score"] = maxScore.map(Self.scoreJSON) ?? .null
-        hits["hits"] = .array(try renderHits(page, sortFields: sortFields, scored: scoresWanted))
+        hits["max_score"] = ranking.maxScore.map(Self.scoreJSON) ?? .null
+        hits["hits"] = .array(try renderHits(page, sortFields: ranking.sortFields, scored: ranking.scored))
         var body: JSONObject = ["took": 0, "timed_out": false, "_shards": shards, "hits": .object(hits)]
-        if !request.aggregations.isEmpty {
+        if aggregations && !request.aggregations.isEmpty {
             let filter: AggregationFilter = targets.allSatisfy({ if case .all = $0.query { true } else { false } })
                 ? AggregationFilter()
                 : AggregationFilter(sql: "doc IN (SELECT d.rowid FROM docs d WHERE \(whereClause.sql))", arguments: whereClause.arguments)
@@ -195,9 +209,9 @@ struct SearchExecution {
     }
 
     /// Sorting done by SQLite when every hit scores the same and only `_score`/`_doc` order them.
-    private func sqlPage(_ sortFields: [SortField], score: Double) throws -> [Candidate] {
+    private func sqlPage(_ sortFields: [SortField], score: Double, limit: Int?) throws -> [Candidate] {
         let descending = sortFields.first { $0.field == "_doc" }?.descending ?? false
-        let sql = "SELECT d.rowid FROM docs d WHERE \(whereClause.sql) ORDER BY d.rowid \(descending ? "DESC" : "ASC") LIMIT \(request.size) OFFSET \(request.from)"
+        let sql = "SELECT d.rowid FROM docs d WHERE \(whereClause.sql) ORDER BY d.rowid \(descending ? "DESC" : "ASC") LIMIT \(limit ?? -1)"
         let empty = sortFields.map { _ in DatabaseValue.null }
         return try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(whereClause.arguments)).map {
             Candidate(rowid: $0, score: score, sortValues: empty)

@@ -76,10 +76,7 @@ public enum RestActionTable {
             if first == "_prometheus", second == "metrics", method == "GET" {
                 return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
             }
-            if first == "_search", second == "scroll" {
-                if method == "DELETE" { return RestAction(actions: ["indices:data/read/scroll/clear"]) }
-                return getOrPost ? RestAction(actions: ["indices:data/read/scroll"]) : nil
-            }
+            if first == "_search", second == "scroll" { return scroll(method) }
             guard !first.hasPrefix("_") else { return nil }
             let names = indices(first)
             switch (method, second) {
@@ -98,6 +95,8 @@ public enum RestActionTable {
         case 3:
             let (first, second) = (segments[0], segments[1])
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
+            // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
+            if first == "_search", second == "scroll" { return scroll(method) }
             guard !first.hasPrefix("_") else { return nil }
             switch (method, second) {
             case ("PUT", "_doc"), ("POST", "_doc"):
@@ -114,6 +113,15 @@ public enum RestActionTable {
             }
         default:
             return nil
+        }
+    }
+
+    /// The scroll API: cluster-level actions (reference §5, `isClusterPerm`).
+    private static func scroll(_ method: String) -> RestAction? {
+        switch method {
+        case "DELETE": RestAction(actions: ["indices:data/read/scroll/clear"])
+        case "GET", "POST": RestAction(actions: ["indices:data/read/scroll"])
+        default: nil
         }
     }
 

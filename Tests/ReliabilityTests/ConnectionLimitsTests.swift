@@ -2,6 +2,7 @@ import Foundation
 import JSONValue
 import LabTestSupport
 import NIOCore
+import SearchEngine
 import SecurityEngine
 import Testing
 @testable import NodeServer
@@ -32,10 +33,10 @@ import Testing
         let files = try Self.files(nodeSettings: "http.read_timeout: 2500ms")
         let configuration = try NodeConfiguration(configFile: URL(fileURLWithPath: files.nodeConfig), securityConfigDirectory: nil, dataPath: nil)
         #expect(configuration.readTimeout == .milliseconds(2500))
-        #expect(NodeConfiguration.timeValueMilliseconds("2m") == 120_000)
-        #expect(NodeConfiguration.timeValueMilliseconds("0") == 0)
-        #expect(NodeConfiguration.timeValueMilliseconds("-1") == 0)
-        #expect(NodeConfiguration.timeValueMilliseconds("30") == nil)
+        #expect(TimeValue.milliseconds("2m") == 120_000)
+        #expect(TimeValue.milliseconds("0") == 0)
+        #expect(TimeValue.milliseconds("-1") == 0)
+        #expect(TimeValue.milliseconds("30") == nil)
         let plain = try Self.files()
         let defaults = try NodeConfiguration(configFile: URL(fileURLWithPath: plain.nodeConfig), securityConfigDirectory: nil, dataPath: nil)
         #expect(defaults.readTimeout == .seconds(60))

@@ -29,6 +29,8 @@ import Testing
         ("POST", "/logs-1/_refresh", ["indices:admin/refresh"], ["logs-1"], .actions),
         ("POST", "/_search/scroll", ["indices:data/read/scroll"], [], .actions),
         ("DELETE", "/_search/scroll", ["indices:data/read/scroll/clear"], [], .actions),
+        ("GET", "/_search/scroll/AAAAAAAAAAE", ["indices:data/read/scroll"], [], .actions),
+        ("DELETE", "/_search/scroll/_all", ["indices:data/read/scroll/clear"], [], .actions),
         ("GET", "/_opendistro/_security/authinfo", [], [], .securityPlugin),
         ("PUT", "/_plugins/_security/api/rolesmapping/readall", [], [], .securityPlugin),
     ] as [(String, String, [String], [String], RestAction.Check)])
@@ -40,5 +42,6 @@ import Testing
     @Test func unknownRoutes() {
         #expect(RestActionTable.lookup(method: "PATCH", path: "/") == nil)
         #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/stats/x/y") == nil)
+        #expect(RestActionTable.lookup(method: "PUT", path: "/_search/scroll") == nil)
     }
 }
