@@ -14,7 +14,9 @@ import Synchronization
 ///
 /// Limits as ES's defaults: a keep-alive of at most 24 hours (`search.max_keep_alive`), at most
 /// 500 open scrolls (`search.max_open_scroll_context`); expired contexts are dropped on the next
-/// scroll call. A scroll belongs to the user that opened it: another user's continuation or
+/// scroll call. Because a context here holds its ranking (about 32 bytes a hit) where ES holds a
+/// Lucene snapshot, open scrolls may also hold at most 2,000,000 hits together (about 64 MB), a
+/// certlab limit refused with the same kind of error as the context limit. A scroll belongs to the user that opened it: another user's continuation or
 /// clear is answered as for an unknown id (what Elastic's own security does; the reference is
 /// silent about the Open Distro plugin, and sharing another user's result set would bypass the
 /// index permissions checked when the scroll opened).
@@ -33,6 +35,11 @@ final class ScrollContexts: Sendable {
 
     static let maxKeepAlive = Duration.seconds(86_400)
     static let maxOpen = 500
+    let maxHeldHits: Int
+
+    init(maxHeldHits: Int = 2_000_000) {
+        self.maxHeldHits = maxHeldHits
+    }
 
     private let state = Mutex<(contexts: [UInt64: Context], nextId: UInt64)>(([:], 1))
 
@@ -44,6 +51,13 @@ final class ScrollContexts: Sendable {
                 throw ElasticsearchError.searchPhase(status: 500, phase: "query", cause: [
                     "type": "exception",
                     "reason": .string("Trying to create too many scroll contexts. Must be less than or equal to: [\(Self.maxOpen)]. This limit can be set by changing the [search.max_open_scroll_context] setting."),
+                ])
+            }
+            let held = state.contexts.values.reduce(0) { $0 + $1.ranking.candidates.count }
+            guard held + context.ranking.candidates.count <= maxHeldHits else {
+                throw ElasticsearchError.searchPhase(status: 500, phase: "query", cause: [
+                    "type": "exception",
+                    "reason": .string("Trying to hold too many scroll hits. Open scrolls may hold at most [\(maxHeldHits)] hits together, [\(held)] are held; clear the scrolls that are done."),
                 ])
             }
             let id = state.nextId

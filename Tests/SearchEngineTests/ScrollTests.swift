@@ -132,4 +132,26 @@ import Testing
         #expect(try engine.clearScroll(nil, owner: "alice").body["num_freed"] == 500)
         #expect(ids(try open(engine, #"{"size":1}"#).body).count == 1)
     }
+
+    /// A context holds its whole ranking, so the hits all open scrolls hold are bounded too.
+    @Test func openScrollsHoldBoundedHits() throws {
+        let contexts = ScrollContexts(maxHeldHits: 10)
+        func context(_ hits: Int) -> ScrollContexts.Context {
+            let ranking = SearchExecution.Ranking(candidates: (0..<hits).map { Candidate(rowid: Int64($0), score: 1, sortValues: []) },
+                                                  total: hits, maxScore: 1, sortFields: [], scored: false)
+            return ScrollContexts.Context(owner: "alice", secret: [1], indices: ["logs"], request: SearchRequest(), ranking: ranking,
+                                          position: 0, keepAlive: .seconds(60), expires: .now + .seconds(60))
+        }
+        let first = try contexts.open(context(6))
+        do {
+            _ = try contexts.open(context(6))
+            Issue.record("more than 10 hits held")
+        } catch {
+            #expect(error.status == 500)
+            #expect(error.body["error"]?["root_cause"]?[0]?["reason"] == "Trying to hold too many scroll hits. Open scrolls may hold at most [10] hits together, [6] are held; clear the scrolls that are done.")
+        }
+        #expect(contexts.clear([ScrollId(context: first, secret: [1])], owner: "alice") == 1)
+        _ = try contexts.open(context(6))
+        #expect(contexts.openCount == 1)
+    }
 }
