@@ -2,18 +2,24 @@ import JSONValue
 import SearchEngine
 import SecurityEngine
 
+/// A body the security layer already parsed to check it item by item, with the positions it
+/// refused: a refused bulk item or search fails alone, as in the plugin.
+enum PreparedBody: Sendable {
+    case bulk(BulkRequest, rejections: [Int: ElasticsearchError])
+    case multiSearch(MultiSearchRequest, rejections: [Int: ElasticsearchError])
+}
+
 /// The Elasticsearch-compatible endpoints (ES 7.10 paths and bodies) mapped onto `SearchEngine`.
 ///
-/// Authorization happens before this is called (`RequestPipeline`); `_bulk` arrives parsed with
-/// its per-item rejections so that a denied item fails alone, as in the plugin.
+/// Authorization happens before this is called (`RequestPipeline`); `_bulk` and `_msearch`
+/// arrive parsed with their per-item rejections (`PreparedBody`).
 struct ElasticAPI: Sendable {
     let engine: SearchEngine
     let node: NodeIdentity
 
     /// Dispatches one request; throws the Elasticsearch error to render. `user` is the
     /// authenticated user's name (scrolls belong to the user that opened them).
-    func handle(_ request: ElasticRequest, bulk: (BulkRequest, [Int: ElasticsearchError])? = nil,
-                user: String? = nil) throws(ElasticsearchError) -> NodeResponse {
+    func handle(_ request: ElasticRequest, prepared: PreparedBody? = nil, user: String? = nil) throws(ElasticsearchError) -> NodeResponse {
         let s = request.segments
         let method = request.method
         let read = method == "GET" || method == "HEAD"
@@ -27,7 +33,9 @@ struct ElasticAPI: Sendable {
         case (2, "_cat") where s[1] == "indices" && read, (3, "_cat") where s[1] == "indices" && read:
             return try catIndices(s.count == 3 ? s[2] : "_all", request)
         case (1, "_bulk") where method == "POST" || method == "PUT":
-            return try executeBulk(bulk, request, defaultIndex: nil)
+            return try executeBulk(prepared, request, defaultIndex: nil)
+        case (1, "_msearch") where getOrPost:
+            return try multiSearch(prepared, request, defaultIndex: nil)
         case (1, "_search") where getOrPost:
             return try search("_all", request, user: user)
         case (2, "_search") where s[1] == "scroll", (3, "_search") where s[1] == "scroll":
@@ -47,7 +55,7 @@ struct ElasticAPI: Sendable {
             // `PUT /_x` is index creation in ES too, refused as an invalid index name.
             return try indexLevel(index, request)
         case (2, let index) where !index.hasPrefix("_"):
-            return try indexEndpoint(index, s[1], request, bulk: bulk, user: user)
+            return try indexEndpoint(index, s[1], request, prepared: prepared, user: user)
         case (3, let index) where !index.hasPrefix("_"):
             return try documentEndpoint(index, s[1], s[2], request)
         default:
@@ -68,7 +76,7 @@ struct ElasticAPI: Sendable {
 
     /// `/{index}/_search`, `_count`, `_mapping`, `_mget`, `_bulk`, `POST _doc`.
     private func indexEndpoint(_ index: String, _ endpoint: String, _ request: ElasticRequest,
-                               bulk: (BulkRequest, [Int: ElasticsearchError])?, user: String?) throws(ElasticsearchError) -> NodeResponse {
+                               prepared: PreparedBody?, user: String?) throws(ElasticsearchError) -> NodeResponse {
         let getOrPost = request.method == "GET" || request.method == "POST"
         switch (request.method, endpoint) {
         case (_, "_search") where getOrPost:
@@ -83,7 +91,9 @@ struct ElasticAPI: Sendable {
         case (_, "_mget") where getOrPost:
             return respond(try engine.multiGet(try MultiGetRequest.parse(try requiredBody(request), defaultIndex: index, sourceFilter: sourceFilter(request))))
         case ("POST", "_bulk"), ("PUT", "_bulk"):
-            return try executeBulk(bulk, request, defaultIndex: index)
+            return try executeBulk(prepared, request, defaultIndex: index)
+        case (_, "_msearch") where getOrPost:
+            return try multiSearch(prepared, request, defaultIndex: index)
         case ("POST", "_doc"):
             return respond(try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)))
         default:
@@ -128,12 +138,20 @@ struct ElasticAPI: Sendable {
         return respond(try engine.search(expression, searchRequest, ignoreUnavailable: request.flag("ignore_unavailable")))
     }
 
-    private func executeBulk(_ prepared: (BulkRequest, [Int: ElasticsearchError])?, _ request: ElasticRequest,
+    private func executeBulk(_ prepared: PreparedBody?, _ request: ElasticRequest,
                              defaultIndex: String?) throws(ElasticsearchError) -> NodeResponse {
-        if let (bulk, rejections) = prepared {
+        if case .bulk(let bulk, let rejections) = prepared {
             return respond(try engine.bulk(bulk, rejections: rejections))
         }
         return respond(try engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex)))
+    }
+
+    private func multiSearch(_ prepared: PreparedBody?, _ request: ElasticRequest,
+                             defaultIndex: String?) throws(ElasticsearchError) -> NodeResponse {
+        if case .multiSearch(let search, let rejections) = prepared {
+            return respond(engine.multiSearch(search, rejections: rejections))
+        }
+        return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex)))
     }
 
     /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`.

@@ -198,7 +198,7 @@ struct RequestPipeline: Sendable {
     /// Checks the route's actions (reference §5) and runs the request.
     private func authorizedElastic(_ incoming: Incoming, action: RestAction, user: User) async -> NodeResponse {
         let request = incoming.request
-        var prepared: (BulkRequest, [Int: ElasticsearchError])?
+        var prepared: PreparedBody?
         do {
             switch action.check {
             case .actions, .singleDocumentWrite, .securityPlugin:
@@ -216,7 +216,10 @@ struct RequestPipeline: Sendable {
                     audit.record(.missingPrivileges, incoming.facts, by: user, privilege: items[position].action,
                                  indices: [items[position].index])
                 }
-                prepared = (bulk, rejections)
+                prepared = .bulk(bulk, rejections: rejections)
+            case .multiSearch:
+                if let denied = deniedActions(incoming, action: action, user: user) { return denied }
+                prepared = try checkedMultiSearch(incoming, user: user)
             }
         } catch {
             return render(error)
@@ -226,13 +229,13 @@ struct RequestPipeline: Sendable {
             return NodeResponse(body: .bytes(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
         }
         let elastic = self.elastic
-        let bulk = prepared
+        let body = prepared
         let name = user.name
         do {
             let response = try await NIOThreadPool.singleton.runIfActive { () throws(ElasticsearchError) -> NodeResponse in
-                try elastic.handle(request, bulk: bulk, user: name)
+                try elastic.handle(request, prepared: body, user: name)
             }
-            if let bulk, case .json(let body) = response.body { recordBulkMetrics(body, count: bulk.0.items.count) }
+            if case .bulk(let bulk, _) = body, case .json(let body) = response.body { recordBulkMetrics(body, count: bulk.items.count) }
             return response
         } catch let error as ElasticsearchError {
             return render(error)
@@ -242,6 +245,21 @@ struct RequestPipeline: Sendable {
     }
 
     /// The route's actions checked in order (reference §5); the 403 when one is not granted.
+    /// `_msearch`: each search is an `indices:data/read/search` on its own indices; a refused
+    /// one answers 403 in its place and is audited like a refused request.
+    private func checkedMultiSearch(_ incoming: Incoming, user: User) throws -> PreparedBody {
+        let request = incoming.request
+        let search = try MultiSearchRequest.parse(request.body, defaultIndex: request.segments.count == 2 ? request.segments[0] : nil)
+        var rejections: [Int: ElasticsearchError] = [:]
+        for (position, item) in search.items.enumerated() {
+            let route = RestAction(actions: ["indices:data/read/search"], indices: item.indices.split(separator: ",").map(String.init))
+            guard let response = security.authorize(user, route: route, existingIndices: elastic.engine.indexNames).response else { continue }
+            rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
+            audit.record(.missingPrivileges, incoming.facts, by: user, privilege: route.actions[0], indices: route.indices)
+        }
+        return .multiSearch(search, rejections: rejections)
+    }
+
     private func deniedActions(_ incoming: Incoming, action: RestAction, user: User) -> NodeResponse? {
         let decision = security.authorize(user, route: action, existingIndices: elastic.engine.indexNames)
         return denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices)

@@ -61,7 +61,8 @@ extension SecurityService {
     /// `.actions` checks each action in order; `.singleDocumentWrite` checks the index-level
     /// action, then the one-item bulk path (`_update` writes its result as an index operation);
     /// `.bulk` checks only the request level (items come from the body: use
-    /// ``authorizeBulk(_:items:)``). Security-plugin routes are not decided here.
+    /// ``authorizeBulk(_:items:)``), and so does `.multiSearch` (each search of the body is an
+    /// `indices:data/read/search` route of its own). Security-plugin routes are not decided here.
     public func authorize(_ user: User, route: RestAction, existingIndices: [String] = []) -> AuthorizationDecision {
         switch route.check {
         case .actions:
@@ -78,6 +79,8 @@ extension SecurityService {
             return bulk.request.isAllowed ? bulk.items[0] : bulk.request
         case .bulk:
             return authorize(user, action: "indices:data/write/bulk")
+        case .multiSearch:
+            return authorize(user, action: "indices:data/read/msearch")
         case .securityPlugin:
             return .allowed
         }

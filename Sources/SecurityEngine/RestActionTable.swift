@@ -12,6 +12,9 @@ public struct RestAction: Sendable, Equatable {
         case singleDocumentWrite(BulkItem.Operation)
         /// `_bulk`: the cluster-level action, then per item from the body.
         case bulk
+        /// `_msearch`: the cluster-level action, then `indices:data/read/search` for each
+        /// search of the body on its own indices (a refused one fails alone).
+        case multiSearch
         /// A security-plugin endpoint (`/_opendistro/_security/...`, `/_plugins/_security/...`),
         /// handled by ``SecurityRestAPI``.
         case securityPlugin
@@ -53,7 +56,7 @@ public enum RestActionTable {
             case "_bulk": return method == "POST" || method == "PUT" ? RestAction(actions: ["indices:data/write/bulk"], check: .bulk) : nil
             case "_search", "_count": return getOrPost ? RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) : nil
             case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
-            case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"]) : nil
+            case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"], check: .multiSearch) : nil
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
@@ -87,7 +90,7 @@ public enum RestActionTable {
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)
             case ("GET", "_stats"): return RestAction(actions: ["indices:monitor/stats"], indices: names)
             case (_, "_mget") where getOrPost: return RestAction(actions: ["indices:data/read/mget"], indices: names)
-            case (_, "_msearch") where getOrPost: return RestAction(actions: ["indices:data/read/msearch"], indices: names)
+            case (_, "_msearch") where getOrPost: return RestAction(actions: ["indices:data/read/msearch"], indices: names, check: .multiSearch)
             case ("POST", "_bulk"), ("PUT", "_bulk"): return RestAction(actions: ["indices:data/write/bulk"], indices: names, check: .bulk)
             case ("POST", "_doc"): return RestAction(actions: ["indices:data/write/index"], indices: [first], check: .singleDocumentWrite(.index))
             default: return nil

@@ -97,4 +97,32 @@ import Testing
                 """)
         }
     }
+
+    /// `_msearch` is checked as `indices:data/read/msearch` (cluster; the lab's `own_index`
+    /// mapping of every user grants it through `cluster_composite_ops`, as the plugin's static
+    /// role does), then each search as `indices:data/read/search` on its own indices: a refused
+    /// one answers 403 in its place.
+    @Test func opensearchPyMultiSearchChecksEachSearchOnItsOwnIndices() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies/_doc/3?refresh=true", as: "admin", body: #"{"title":"Moneyball","year":2011}"#).status == 201)
+            #expect(try await lab.curl("PUT", "/secret/_doc/1?refresh=true", as: "admin", body: #"{"code":42}"#).status == 201)
+            let role = #"{"cluster_permissions":["indices:data/read/msearch"],"index_permissions":[{"index_patterns":["movies"],"allowed_actions":["read"]}]}"#
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/roles/movies_only", as: "admin", body: role).status == 201)
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/movies_only", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 201)
+            let output = try await python(lab, """
+                from opensearchpy import OpenSearch
+                client = OpenSearch(hosts=[{"host": "localhost", "port": PORT}], use_ssl=True, verify_certs=True,
+                                    ca_certs=CA, client_cert=CERT, client_key=KEY)
+                answer = client.msearch(body=[{"index": "movies"}, {"query": {"match": {"title": "moneyball"}}}, {"index": "secret"}, {}])
+                first, second = answer["responses"]
+                print(first["status"], first["hits"]["hits"][0]["_source"]["title"])
+                print(second["status"], second["error"]["type"], second["error"]["reason"])
+                """)
+            #expect(output == """
+                200 Moneyball
+                403 security_exception no permissions for [indices:data/read/search] and User [name=CLIENT1, backend_roles=[lab], requestedTenant=null]
+
+                """)
+        }
+    }
 }

@@ -179,6 +179,11 @@ extension AuthorizationMatrixTests {
         #expect(Self.service.authorize(User(name: "boss", backendRoles: ["admin"]), route: cat).isAllowed)
         let bulk = try #require(RestActionTable.lookup(method: "POST", path: "/_bulk"))
         #expect(!Self.service.authorize(User(name: "CLIENT1"), route: bulk).isAllowed)
+        // `_msearch`: only the cluster-level action here; each search is its own route.
+        let msearch = try #require(RestActionTable.lookup(method: "POST", path: "/secret/_msearch"))
+        #expect(Self.service.authorize(User(name: "nobody"), route: msearch)
+                == .denied(missing: ["indices:data/read/msearch"], reason: "no permissions for [indices:data/read/msearch] and User [name=nobody, backend_roles=[], requestedTenant=null]"))
+        #expect(Self.service.authorize(User(name: "kibanaro", backendRoles: ["readall"]), route: msearch).isAllowed)
     }
 
     @Test func usernameFailureListenerBlocksTheName() throws {
