@@ -49,6 +49,8 @@ struct ElasticAPI: Sendable {
             return refresh(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
         case (1, "_mapping") where method == "GET":
             return respond(try engine.getMapping("_all"))
+        case (1, "_settings") where read || method == "PUT":
+            return try settings("_all", names: nil, request)
         case (1, "_stats") where method == "GET", (2, _) where s[1] == "_stats" && method == "GET":
             return try stats(s.count == 2 ? s[0] : "_all")
         case (1, let index) where !index.hasPrefix("_") || method == "PUT":
@@ -86,6 +88,8 @@ struct ElasticAPI: Sendable {
                                             ignoreUnavailable: request.flag("ignore_unavailable")))
         case ("GET", "_mapping"):
             return respond(try engine.getMapping(index))
+        case ("GET", "_settings"), ("HEAD", "_settings"), ("PUT", "_settings"):
+            return try settings(index, names: nil, request)
         case ("PUT", "_mapping"), ("POST", "_mapping"):
             return respond(try engine.putMapping(index, body: try requiredBody(request)))
         case (_, "_mget") where getOrPost:
@@ -117,6 +121,8 @@ struct ElasticAPI: Sendable {
             return respond(try engine.get(index, id: id, sourceFilter: sourceFilter(request)))
         case ("HEAD", "_doc"), ("HEAD", "_source"):
             return NodeResponse(status: engine.exists(index, id: id) ? 200 : 404, body: .empty)
+        case ("GET", "_settings"), ("HEAD", "_settings"):
+            return try settings(index, names: id, request)
         case ("GET", "_source"):
             let response = try engine.get(index, id: id, sourceFilter: sourceFilter(request))
             guard response.status == 200, let source = response.body["_source"] else {
@@ -136,6 +142,14 @@ struct ElasticAPI: Sendable {
                                                  ignoreUnavailable: request.flag("ignore_unavailable")))
         }
         return respond(try engine.search(expression, searchRequest, ignoreUnavailable: request.flag("ignore_unavailable")))
+    }
+
+    /// `GET|PUT [/{index}]/_settings[/{name}]`.
+    private func settings(_ index: String, names: String?, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        if request.method == "PUT" {
+            return respond(try engine.updateSettings(index, body: try requiredBody(request)))
+        }
+        return respond(try engine.getSettings(index, names: names, flat: request.flag("flat_settings")))
     }
 
     private func executeBulk(_ prepared: PreparedBody?, _ request: ElasticRequest,

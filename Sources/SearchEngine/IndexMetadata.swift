@@ -71,15 +71,18 @@ public struct IndexMetadata: Sendable {
     private static let commonWriteShards: [JSON] = (0...3).map { ["total": .int(Int64(1 + $0)), "successful": 1, "failed": 0] }
 
     /// `{"index":{...}}` settings as `GET /index` shows them (values as strings, like ES).
-    var settingsJSON: JSON {
-        ["index": [
-            "creation_date": .string(String(creationDate)),
-            "number_of_shards": .string(String(numberOfShards)),
-            "number_of_replicas": .string(String(numberOfReplicas)),
-            "uuid": .string(uuid),
-            "version": ["created": "7100299"],
-            "provided_name": .string(name),
-        ]]
+    var settingsJSON: JSON { SearchEngine.nested(flatSettings) }
+
+    /// The settings with dotted keys, in ES's order (`?flat_settings=true`).
+    var flatSettings: [(String, JSON)] {
+        [
+            ("index.creation_date", .string(String(creationDate))),
+            ("index.number_of_shards", .string(String(numberOfShards))),
+            ("index.number_of_replicas", .string(String(numberOfReplicas))),
+            ("index.uuid", .string(uuid)),
+            ("index.version.created", "7100299"),
+            ("index.provided_name", .string(name)),
+        ]
     }
 
     /// The field a query names: `path` itself, or nil when unmapped (which matches nothing in ES).

@@ -60,6 +60,7 @@ public enum RestActionTable {
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
+            case "_settings": return settings(method, ["_all"])
             default:
                 // `PUT /{index}` matches any unknown first segment in ES's path trie, so
                 // `PUT /_secret` reaches index creation and its invalid_index_name_exception.
@@ -85,6 +86,7 @@ public enum RestActionTable {
             switch (method, second) {
             case ("PUT", "_mapping"), ("POST", "_mapping"): return RestAction(actions: ["indices:admin/mapping/put"], indices: names)
             case ("GET", "_mapping"): return RestAction(actions: ["indices:admin/mappings/get"], indices: names)
+            case (_, "_settings"): return settings(method, names)
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
                 return RestAction(actions: ["indices:data/read/search"], indices: names)
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)
@@ -100,6 +102,8 @@ public enum RestActionTable {
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
             if first == "_search", second == "scroll" { return scroll(method) }
+            // `/{index}/_settings/{name}`: reading some settings.
+            if second == "_settings", read { return settings(method, indices(first)) }
             guard !first.hasPrefix("_") else { return nil }
             switch (method, second) {
             case ("PUT", "_doc"), ("POST", "_doc"):
@@ -116,6 +120,15 @@ public enum RestActionTable {
             }
         default:
             return nil
+        }
+    }
+
+    /// `_settings`: read (`indices:monitor/settings/get`) or update (`indices:admin/settings/update`).
+    private static func settings(_ method: String, _ names: [String]) -> RestAction? {
+        switch method {
+        case "GET", "HEAD": RestAction(actions: ["indices:monitor/settings/get"], indices: names)
+        case "PUT": RestAction(actions: ["indices:admin/settings/update"], indices: names)
+        default: nil
         }
     }
 

@@ -92,4 +92,28 @@ import Testing
         let lab = try LabFiles()
         try DemoCertificates.check(try PEMFile.readCertificates(at: lab.cert("root-ca")), prefix: "opendistro_security.", allowed: false)
     }
+
+    /// `PUT /{index}/_settings` with `number_of_replicas: 0` turns the one-node lab green; it
+    /// needs `indices:admin/settings/update` and reading needs `indices:monitor/settings/get`
+    /// (neither is in `readall`); some settings can be read by name.
+    @Test func settingsThroughTheNode() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/logs-a/_doc/1", as: "admin", body: #"{"m":"x"}"#).status == 201)
+            #expect(try await lab.curl("GET", "/_cluster/health?filter_path=status", as: "admin").body == #"{"status":"yellow"}"#)
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            let refused = try await lab.curl("PUT", "/logs-a/_settings", as: "CLIENT1", body: #"{"index":{"number_of_replicas":0}}"#)
+            #expect(refused.status == 403)
+            #expect(refused.body.contains("no permissions for [indices:admin/settings/update] and User [name=CLIENT1"))
+            let updated = try await lab.curl("PUT", "/logs-*/_settings", as: "admin", body: #"{"index":{"number_of_replicas":0}}"#)
+            #expect(updated.status == 200)
+            #expect(updated.body == #"{"acknowledged":true}"#)
+            #expect(try await lab.curl("GET", "/_cluster/health?filter_path=status", as: "admin").body == #"{"status":"green"}"#)
+            let read = try await lab.curl("GET", "/logs-a/_settings/index.number_of_replicas?flat_settings=true", as: "admin")
+            #expect(read.body == #"{"logs-a":{"settings":{"index.number_of_replicas":"0"}}}"#)
+            // `read` does not include `indices:monitor/settings/get` (as `_cat/indices` shows too).
+            #expect(try await lab.curl("GET", "/logs-a/_settings", as: "CLIENT1").status == 403)
+            let nested = try await lab.curl("GET", "/_settings?filter_path=*.settings.index.number_of_shards", as: "admin")
+            #expect(nested.body == #"{"logs-a":{"settings":{"index":{"number_of_shards":"1"}}}}"#)
+        }
+    }
 }
