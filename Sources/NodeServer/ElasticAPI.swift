@@ -165,7 +165,7 @@ struct ElasticAPI: Sendable {
         if case .multiSearch(let search, let rejections) = prepared {
             return respond(engine.multiSearch(search, rejections: rejections))
         }
-        return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex)))
+        return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex, parameters: request.parameters)))
     }
 
     /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`.

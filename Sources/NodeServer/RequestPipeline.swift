@@ -249,7 +249,8 @@ struct RequestPipeline: Sendable {
     /// one answers 403 in its place and is audited like a refused request.
     private func checkedMultiSearch(_ incoming: Incoming, user: User) throws -> PreparedBody {
         let request = incoming.request
-        let search = try MultiSearchRequest.parse(request.body, defaultIndex: request.segments.count == 2 ? request.segments[0] : nil)
+        let search = try MultiSearchRequest.parse(request.body, defaultIndex: request.segments.count == 2 ? request.segments[0] : nil,
+                                                  parameters: request.parameters)
         var rejections: [Int: ElasticsearchError] = [:]
         for (position, item) in search.items.enumerated() {
             let route = RestAction(actions: ["indices:data/read/search"], indices: item.indices.split(separator: ",").map(String.init))

@@ -23,7 +23,9 @@ public struct MultiSearchRequest: Sendable {
         "routing", "allow_partial_search_results", "expand_wildcards", "ignore_unavailable", "allow_no_indices", "ignore_throttled",
     ]
 
-    public static func parse(_ body: [UInt8], defaultIndex: String?) throws(ElasticsearchError) -> MultiSearchRequest {
+    /// `parameters` are the request's URL parameters that apply to every search
+    /// (`rest_total_hits_as_int`).
+    public static func parse(_ body: [UInt8], defaultIndex: String?, parameters: [String: String] = [:]) throws(ElasticsearchError) -> MultiSearchRequest {
         guard !body.isEmpty else { throw .actionValidation(["no requests added"]) }
         guard body.last == UInt8(ascii: "\n") else {
             throw .illegalArgument("The msearch request must be terminated by a newline [\\n]")
@@ -36,7 +38,8 @@ public struct MultiSearchRequest: Sendable {
             var item = Item(indices: defaultIndex ?? "_all", ignoreUnavailable: false, search: SearchRequest())
             try readHeader(lines[cursor], into: &item)
             let source = lines[cursor + 1]
-            item.search = try SearchRequest.parse(body: source.allSatisfy(Self.isBlank) ? nil : try SearchEngine.parseBody(Array(source)))
+            item.search = try SearchRequest.parse(body: source.allSatisfy(Self.isBlank) ? nil : try SearchEngine.parseBody(Array(source)),
+                                                  parameters: parameters.filter { $0.key == "rest_total_hits_as_int" })
             items.append(item)
             cursor += 2
         }

@@ -140,6 +140,7 @@ struct SearchExecution {
         var hits: JSONObject = [:]
         switch request.trackTotalHits {
         case .disabled: break
+        case .exact where request.totalHitsAsInt: hits["total"] = .int(Int64(ranking.total))
         case .exact: hits["total"] = ["value": .int(Int64(ranking.total)), "relation": "eq"]
         case .upTo(let limit):
             hits["total"] = ranking.total > limit ? ["value": .int(Int64(limit)), "relation": "gte"] : ["value": .int(Int64(ranking.total)), "relation": "eq"]

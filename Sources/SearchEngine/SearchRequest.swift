@@ -27,6 +27,8 @@ public struct SearchRequest: Sendable, Equatable {
     public var version = false
     public var seqNoPrimaryTerm = false
     public var trackScores = false
+    /// `rest_total_hits_as_int=true`: `hits.total` as a bare number (the ES 6 shape), counted exactly.
+    public var totalHitsAsInt = false
 
     /// ES's `index.max_result_window`.
     public static let maxResultWindow = 10_000
@@ -87,7 +89,18 @@ public struct SearchRequest: Sendable, Equatable {
             default: trackTotalHits = .upTo(try Self.integer(.string(text), "track_total_hits"))
             }
         }
+        if let text = parameters["rest_total_hits_as_int"], text.isEmpty || text == "true" {
+            // ES counts exactly for this shape and refuses a request that limits the count.
+            switch trackTotalHits {
+            case .exact, .upTo(Self.defaultTotalHitsLimit): trackTotalHits = .exact
+            case .disabled: throw .illegalArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got -1")
+            case .upTo(let limit): throw .illegalArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got \(limit)")
+            }
+            totalHitsAsInt = true
+        }
     }
+
+    static let defaultTotalHitsLimit = 10_000
 
     /// `?sort=field:order,...` as ES's `RestSearchAction` reads it: the LAST `:` splits field and
     /// order, `asc`/`desc` set the order and anything else keeps the default (`_score`

@@ -94,6 +94,22 @@ import JSONValue
         #expect(try engine.searchBody("movies", #"{"query":{"match":{"title":"quick"}},"track_total_hits":1}"#)["hits"]?["total"] == json(#"{"value":1,"relation":"gte"}"#))
     }
 
+    /// `rest_total_hits_as_int=true`: the ES 6 shape, counted exactly; a limited count is refused.
+    @Test func totalHitsAsAnInteger() throws {
+        let parameters = ["rest_total_hits_as_int": "true"]
+        #expect(try engine.searchBody("movies", "{}", parameters: parameters)["hits"]?["total"] == 5)
+        #expect(try engine.searchBody("movies", #"{"track_total_hits":true}"#, parameters: parameters)["hits"]?["total"] == 5)
+        #expect(throws: ElasticsearchError.illegalArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got 2")) {
+            try engine.searchBody("movies", #"{"track_total_hits":2}"#, parameters: parameters)
+        }
+        #expect(throws: ElasticsearchError.illegalArgument("[rest_total_hits_as_int] cannot be used if the tracking of total hits is not accurate, got -1")) {
+            try engine.searchBody("movies", "{}", parameters: ["rest_total_hits_as_int": "true", "track_total_hits": "false"])
+        }
+        let lines = Array("{}\n{}\n".utf8)
+        let multi = engine.multiSearch(try MultiSearchRequest.parse(lines, defaultIndex: "movies", parameters: parameters))
+        #expect(multi.body["responses"]?[0]?["hits"]?["total"] == 5)
+    }
+
     @Test func writesAreVisibleToTheNextSearch() throws {
         _ = try engine.put("movies", "6", #"{"title":"Quick Again"}"#)
         #expect(try engine.matching(#"{"match":{"title":"again"}}"#) == ["6"])
