@@ -32,6 +32,10 @@ struct ElasticAPI: Sendable {
             return respond(engine.clusterHealth(clusterName: node.clusterName))
         case (2, "_cat") where s[1] == "indices" && read, (3, "_cat") where s[1] == "indices" && read:
             return try catIndices(s.count == 3 ? s[2] : "_all", request)
+        case (2, "_cat") where s[1] == "health" && read:
+            return catHealth(request)
+        case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:
+            return try catCount(s.count == 3 ? s[2] : "_all", request)
         case (1, "_bulk") where method == "POST" || method == "PUT":
             return try executeBulk(prepared, request, defaultIndex: nil)
         case (1, "_msearch") where getOrPost:
@@ -170,14 +174,9 @@ struct ElasticAPI: Sendable {
 
     /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`.
     private func catIndices(_ expression: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
-        let rows = try engine.indexStats(expression).map { $0.catJSON }
-        let defaults = ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"]
-        let columns = request.parameters["h"].map { $0.split(separator: ",").map(String.init) } ?? defaults
-        if request.parameters["format"] == "json" {
-            return .json(.array(rows.map { row in .object(JSONObject(columns.map { ($0, row[$0] ?? .null) })) }))
-        }
-        let table = CatTable(columns: columns, rightAligned: ["pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"])
-        return NodeResponse(body: .text(table.render(rows.map { row in columns.map { row[$0]?.stringValue ?? "" } }, headers: request.flag("v"))))
+        let rows = try engine.indexStats(expression).compactMap { $0.catJSON.objectValue }
+        return cat(rows, defaults: ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"],
+                   rightAligned: ["pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"], request)
     }
 
     private func refresh(_ indices: [String]) -> NodeResponse {

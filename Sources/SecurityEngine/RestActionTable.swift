@@ -76,6 +76,9 @@ public enum RestActionTable {
             let (first, second) = (segments[0], segments[1])
             if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(["_all"]) }
+            if first == "_cat", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
+            // `_cat/count` is a size-0 search (`RestCountAction` of `_cat`).
+            if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) }
             // The prometheus-exporter plugin's endpoint, which the node serves (cluster monitoring).
             if first == "_prometheus", second == "metrics", method == "GET" {
                 return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
@@ -100,6 +103,7 @@ public enum RestActionTable {
         case 3:
             let (first, second) = (segments[0], segments[1])
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
+            if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
             if first == "_search", second == "scroll" { return scroll(method) }
             // `/{index}/_settings/{name}`: reading some settings.

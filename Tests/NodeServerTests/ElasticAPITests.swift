@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 import LabTestSupport
 import PKI
 import Testing
@@ -114,6 +115,28 @@ import Testing
             #expect(try await lab.curl("GET", "/logs-a/_settings", as: "CLIENT1").status == 403)
             let nested = try await lab.curl("GET", "/_settings?filter_path=*.settings.index.number_of_shards", as: "admin")
             #expect(nested.body == #"{"logs-a":{"settings":{"index":{"number_of_shards":"1"}}}}"#)
+        }
+    }
+
+    /// `_cat/health` (`cluster:monitor/health`) and `_cat/count` (a search) as text or JSON.
+    @Test func catHealthAndCount() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies/_doc/1?refresh=true", as: "admin", body: #"{"title":"Heat"}"#).status == 201)
+            #expect(try await lab.curl("PUT", "/movies/_doc/2?refresh=true", as: "admin", body: #"{"title":"Ran"}"#).status == 201)
+            let health = try await lab.curl("GET", "/_cat/health?v&ts=false&h=status,node.total,shards,pri,unassign,max_task_wait_time,active_shards_percent", as: "admin")
+            #expect(health.body == "status node.total shards pri unassign max_task_wait_time active_shards_percent\nyellow          1      1   1        1                  -                 50.0%\n")
+            let json = try JSON(parsing: try await lab.curl("GET", "/_cat/health?format=json", as: "admin").body)
+            #expect(json[0]?.objectValue?.keys.map { $0 } == ["epoch", "timestamp", "cluster", "status", "node.total", "node.data", "shards", "pri",
+                                                               "relo", "init", "unassign", "pending_tasks", "max_task_wait_time", "active_shards_percent"])
+            #expect(json[0]?["status"] == "yellow")
+            #expect(try await lab.curl("GET", "/_cat/count/movies?h=count", as: "admin").body == "2\n")
+            let count = try JSON(parsing: try await lab.curl("GET", "/_cat/count?format=json", as: "admin").body)
+            #expect(count[0]?["count"] == "2")
+            #expect(count[0]?["epoch"]?.stringValue.flatMap { Int($0) } != nil)
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            #expect(try await lab.curl("GET", "/_cat/count/movies?h=count", as: "CLIENT1").body == "2\n")
+            // `readall` has no `cluster_monitor`.
+            #expect(try await lab.curl("GET", "/_cat/health", as: "CLIENT1").status == 403)
         }
     }
 }
