@@ -12,6 +12,7 @@ extension SearchEngine {
         var problems: [String] = []
         if request.from > 0 { problems.append("using [from] is not allowed in a scroll context") }
         if request.size == 0 { problems.append("[size] cannot be [0] in a scroll context") }
+        if request.searchAfter != nil { problems.append("`search_after` cannot be used in a scroll context.") }
         if !problems.isEmpty { throw .actionValidation(problems) }
         let started = DispatchTime.now().uptimeNanoseconds
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)

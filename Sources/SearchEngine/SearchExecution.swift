@@ -124,11 +124,19 @@ struct SearchExecution {
         let variable = constantScores.count > 1 || constantScores.contains { $0.isNaN }
         let constant = constantScores.first ?? 1
         let fieldSorted = keys.contains { if case .field = $0 { true } else { false } }
-        if (scoresWanted && variable) || fieldSorted {
+        if (scoresWanted && variable) || fieldSorted || request.searchAfter != nil {
             var candidates = try matchedCandidates(scored: scoresWanted && variable, constant: constant, keyCount: keys.count)
             try fillSortValues(&candidates, keys)
-            return Ranking(candidates: Self.top(candidates, limit ?? candidates.count, sortFields), total: candidates.count,
-                           maxScore: scoresWanted ? candidates.map(\.score).max() : nil, sortFields: sortFields, scored: scoresWanted)
+            let total = candidates.count
+            let maxScore = scoresWanted ? candidates.map(\.score).max() : nil
+            if let values = request.searchAfter {
+                // Scores compare as the 32-bit floats the hits show (and Lucene ranks by).
+                for position in candidates.indices { candidates[position].score = Double(Float(candidates[position].score)) }
+                let last = try afterCandidate(values, sortFields)
+                candidates.removeAll { !Self.precedes(last, $0, sortFields) }
+            }
+            return Ranking(candidates: Self.top(candidates, limit ?? candidates.count, sortFields), total: total,
+                           maxScore: maxScore, sortFields: sortFields, scored: scoresWanted)
         }
         let total = try countMatches()
         return Ranking(candidates: try sqlPage(sortFields, score: constant, limit: limit), total: total,
@@ -265,6 +273,43 @@ struct SearchExecution {
     }
 
     /// ES ordering: each sort key in turn (missing values last unless `_first`), then index order.
+    /// The previous page's last hit as a candidate that sorts after every hit with the same
+    /// values (ES builds its `FieldDoc` with the highest document number), so only hits strictly
+    /// after it remain. Values are read as the hits show them: scores, `_doc` positions, numbers,
+    /// epoch milliseconds or date strings for dates, text for keywords, null for a missing value.
+    private func afterCandidate(_ values: [JSON], _ sortFields: [SortField]) throws -> Candidate {
+        var last = Candidate(rowid: Int64.max, score: 0, sortValues: [])
+        for (value, sort) in zip(values, sortFields) {
+            let type = targets.lazy.compactMap { $0.index.field(sort.field)?.type }.first
+            switch (sort.field, value) {
+            case ("_score", _):
+                guard let score = value.doubleValue else { throw ElasticsearchError.illegalArgument("Failed to parse search_after value for field [_score].") }
+                last.score = Double(Float(score))
+                last.sortValues.append(.null)
+            case ("_doc", _):
+                guard let position = value.intValue, let first = targets.first else { throw ElasticsearchError.illegalArgument("Failed to parse search_after value for field [_doc].") }
+                last.rowid = first.index.rowidRange.lowerBound + 1 + position
+                last.sortValues.append(.null)
+            case (_, .null):
+                last.sortValues.append(.null)
+            case (_, .string(let text)) where type == .date:
+                guard let millis = DateMath.parseDateValue(text) else {
+                    throw ElasticsearchError.illegalArgument("failed to parse date field [\(text)] with format [strict_date_optional_time||epoch_millis]")
+                }
+                last.sortValues.append(millis.databaseValue)
+            case (_, .int(let number)):
+                // Missing values sort as Long.MIN/MAX_VALUE in the hits' `sort` arrays.
+                last.sortValues.append(number == Int64.max || number == Int64.min ? .null : number.databaseValue)
+            case (_, .double(let number)): last.sortValues.append(number.databaseValue)
+            case (_, .string(let text)): last.sortValues.append(text.databaseValue)
+            case (_, .bool(let flag)): last.sortValues.append((flag ? 1 : 0).databaseValue)
+            default:
+                throw ElasticsearchError.illegalArgument("Failed to parse search_after value for field [\(sort.field)].")
+            }
+        }
+        return last
+    }
+
     static func precedes(_ a: Candidate, _ b: Candidate, _ sortFields: [SortField]) -> Bool {
         for (position, sort) in sortFields.enumerated() {
             if sort.field == "_score" {

@@ -29,6 +29,8 @@ public struct SearchRequest: Sendable, Equatable {
     public var trackScores = false
     /// `rest_total_hits_as_int=true`: `hits.total` as a bare number (the ES 6 shape), counted exactly.
     public var totalHitsAsInt = false
+    /// `search_after`: the sort values of the last hit of the previous page.
+    public var searchAfter: [JSON]?
 
     /// ES's `index.max_result_window`.
     public static let maxResultWindow = 10_000
@@ -53,6 +55,11 @@ public struct SearchRequest: Sendable, Equatable {
                 case "version": request.version = value.boolValue ?? false
                 case "seq_no_primary_term": request.seqNoPrimaryTerm = value.boolValue ?? false
                 case "track_scores": request.trackScores = value.boolValue ?? false
+                case "search_after":
+                    guard let values = value.arrayValue, !values.isEmpty else {
+                        throw .xContentParse("[search_after] must be an array of the previous page's last sort values")
+                    }
+                    request.searchAfter = values
                 case "timeout", "stored_fields", "explain", "terminate_after":
                     continue
                 default:
@@ -62,6 +69,11 @@ public struct SearchRequest: Sendable, Equatable {
         }
         try request.apply(parameters)
         if request.from < 0 { throw .illegalArgument("[from] parameter cannot be negative") }
+        if let values = request.searchAfter {
+            if request.from > 0 { throw .illegalArgument("`from` parameter must be set to 0 when `search_after` is used.") }
+            let sortCount = max(request.sort.count, 1)
+            if values.count != sortCount { throw .illegalArgument("search_after has \(values.count) value(s) but sort has \(sortCount).") }
+        }
         if request.size < 0 { throw .illegalArgument("[size] parameter cannot be negative, found [\(request.size)]") }
         if request.from + request.size > maxResultWindow {
             throw .illegalArgument("Result window is too large, from + size must be less than or equal to: [\(maxResultWindow)] but was [\(request.from + request.size)]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.")
