@@ -102,6 +102,8 @@ struct ElasticAPI: Sendable {
             return try executeBulk(prepared, request, defaultIndex: index)
         case (_, "_msearch") where getOrPost:
             return try multiSearch(prepared, request, defaultIndex: index)
+        case ("POST", "_delete_by_query"):
+            return respond(try engine.deleteByQuery(index, body: try optionalBody(request), parameters: request.parameters))
         case ("POST", "_doc"):
             return respond(try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)))
         default:

@@ -90,6 +90,8 @@ public enum RestActionTable {
             case ("PUT", "_mapping"), ("POST", "_mapping"): return RestAction(actions: ["indices:admin/mapping/put"], indices: names)
             case ("GET", "_mapping"): return RestAction(actions: ["indices:admin/mappings/get"], indices: names)
             case (_, "_settings"): return settings(method, names)
+            // The reindex module searches, then deletes under the caller's identity.
+            case ("POST", "_delete_by_query"): return RestAction(actions: ["indices:data/write/delete/byquery", "indices:data/read/search"], indices: names)
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
                 return RestAction(actions: ["indices:data/read/search"], indices: names)
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)

@@ -139,4 +139,21 @@ import Testing
             #expect(try await lab.curl("GET", "/_cat/health", as: "CLIENT1").status == 403)
         }
     }
+
+    /// `_delete_by_query` needs `indices:data/write/delete/byquery` and a search on the index.
+    @Test func deleteByQueryThroughTheNode() async throws {
+        try await LabNode.with { lab in
+            for (id, level) in [(1, "INFO"), (2, "ERROR"), (3, "ERROR")] {
+                #expect(try await lab.curl("PUT", "/logs-a/_doc/\(id)?refresh=true", as: "admin", body: #"{"level":"\#(level)"}"#).status == 201)
+            }
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            let refused = try await lab.curl("POST", "/logs-a/_delete_by_query", as: "CLIENT1", body: #"{"query":{"match_all":{}}}"#)
+            #expect(refused.status == 403)
+            #expect(refused.body.contains("no permissions for [indices:data/write/delete/byquery] and User [name=CLIENT1"))
+            let deleted = try await lab.curl("POST", "/logs-*/_delete_by_query?refresh=true&filter_path=total,deleted,failures", as: "admin",
+                                             body: #"{"query":{"term":{"level.keyword":"ERROR"}}}"#)
+            #expect(deleted.body == #"{"total":2,"deleted":2,"failures":[]}"#)
+            #expect(try await lab.curl("GET", "/logs-a/_count", as: "CLIENT1").body.hasPrefix(#"{"count":1,"#))
+        }
+    }
 }
