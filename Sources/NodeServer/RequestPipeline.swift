@@ -109,6 +109,11 @@ struct RequestPipeline: Sendable {
         guard let action = RestActionTable.lookup(method: request.method, segments: request.segments) else {
             return .answered(render(elastic.noHandler(request)))
         }
+        // Open Distro registers only `/_opendistro/_security`; `/_plugins/...` is Elasticsearch's
+        // "no handler" there (OpenSearch serves both prefixes).
+        if case .securityPlugin = action.check, request.segments.first == "_plugins", security.flavor != .openSearch {
+            return .answered(render(elastic.noHandler(request)))
+        }
         if let refused = refusedRevoked(incoming) { return .answered(refused) }
         return .action(action)
     }

@@ -35,6 +35,10 @@ import Testing
             let noHandler = try await lab.curl("GET", "/movies/_nonsense/1/2", as: "admin")
             #expect(noHandler.status == 400)
             #expect(noHandler.body.contains("no handler found for uri [/movies/_nonsense/1/2] and method [GET]"))
+            // The OpenSearch prefix on an Open Distro node.
+            let plugins = try await lab.curl("GET", "/_plugins/_security/authinfo", as: "admin")
+            #expect(plugins.status == 400)
+            #expect(plugins.body == #"{"error":{"root_cause":[{"type":"illegal_argument_exception","reason":"no handler found for uri [/_plugins/_security/authinfo] and method [GET]"}],"type":"illegal_argument_exception","reason":"no handler found for uri [/_plugins/_security/authinfo] and method [GET]"},"status":400}"#)
             let malformed = try await lab.curl("POST", "/movies/_search", as: "admin", body: #"{"query":{"match_all":{}"#)
             #expect(malformed.status == 400)
             #expect(malformed.body.contains("parse_exception"))
