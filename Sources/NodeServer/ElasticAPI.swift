@@ -53,6 +53,8 @@ struct ElasticAPI: Sendable {
             return refresh(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
         case (1, "_mapping") where method == "GET":
             return respond(try engine.getMapping("_all"))
+        case (1, "_field_caps") where getOrPost:
+            return try fieldCapabilities("_all", request)
         case (1, "_settings") where read || method == "PUT":
             return try settings("_all", names: nil, request)
         case (1, "_stats") where method == "GET", (2, _) where s[1] == "_stats" && method == "GET":
@@ -102,6 +104,8 @@ struct ElasticAPI: Sendable {
             return try executeBulk(prepared, request, defaultIndex: index)
         case (_, "_msearch") where getOrPost:
             return try multiSearch(prepared, request, defaultIndex: index)
+        case (_, "_field_caps") where getOrPost:
+            return try fieldCapabilities(index, request)
         case ("POST", "_delete_by_query"):
             return respond(try engine.deleteByQuery(index, body: try optionalBody(request), parameters: request.parameters))
         case ("POST", "_doc"):
@@ -148,6 +152,25 @@ struct ElasticAPI: Sendable {
                                                  ignoreUnavailable: request.flag("ignore_unavailable")))
         }
         return respond(try engine.search(expression, searchRequest, ignoreUnavailable: request.flag("ignore_unavailable")))
+    }
+
+    /// `fields` from the URL or, as ES 7 also reads it, from a `{"fields":[...]}` body.
+    private func fieldCapabilities(_ index: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        var fields = request.parameters["fields"]
+        if let body = try optionalBody(request), !body.isNull {
+            guard let object = body.objectValue else { throw ElasticsearchError.parsing("Expected [START_OBJECT] but found [\(body.tokenName)]") }
+            for (key, value) in object {
+                switch (key, value) {
+                case ("fields", .array(let names)) where names.allSatisfy({ $0.stringValue != nil }):
+                    fields = names.compactMap(\.stringValue).joined(separator: ",")
+                case ("fields", .string(let text)):
+                    fields = text
+                default:
+                    throw ElasticsearchError.parsing("request does not support [\(key)]")
+                }
+            }
+        }
+        return respond(try engine.fieldCapabilities(index, fields: fields, ignoreUnavailable: request.flag("ignore_unavailable")))
     }
 
     /// `GET|PUT [/{index}]/_settings[/{name}]`.

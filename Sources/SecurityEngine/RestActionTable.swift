@@ -61,6 +61,7 @@ public enum RestActionTable {
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
             case "_settings": return settings(method, ["_all"])
+            case "_field_caps": return getOrPost ? RestAction(actions: ["indices:data/read/field_caps"], indices: ["_all"]) : nil
             default:
                 // `PUT /{index}` matches any unknown first segment in ES's path trie, so
                 // `PUT /_secret` reaches index creation and its invalid_index_name_exception.
@@ -90,6 +91,7 @@ public enum RestActionTable {
             case ("PUT", "_mapping"), ("POST", "_mapping"): return RestAction(actions: ["indices:admin/mapping/put"], indices: names)
             case ("GET", "_mapping"): return RestAction(actions: ["indices:admin/mappings/get"], indices: names)
             case (_, "_settings"): return settings(method, names)
+            case ("GET", "_field_caps"), ("POST", "_field_caps"): return RestAction(actions: ["indices:data/read/field_caps"], indices: names)
             // The reindex module searches, then deletes under the caller's identity.
             case ("POST", "_delete_by_query"): return RestAction(actions: ["indices:data/write/delete/byquery", "indices:data/read/search"], indices: names)
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:

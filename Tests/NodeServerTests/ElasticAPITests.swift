@@ -160,4 +160,17 @@ import Testing
             #expect(try await lab.curl("GET", "/logs-a/_count", as: "CLIENT1").body.hasPrefix(#"{"count":1,"#))
         }
     }
+
+    /// `_field_caps` with `fields` in the URL or the body; `read` includes it.
+    @Test func fieldCapabilitiesThroughTheNode() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies/_doc/1", as: "admin", body: #"{"title":"Heat","year":1995}"#).status == 201)
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            let byURL = try await lab.curl("GET", "/movies/_field_caps?fields=year", as: "CLIENT1")
+            #expect(byURL.body == #"{"indices":["movies"],"fields":{"year":{"long":{"type":"long","searchable":true,"aggregatable":true}}}}"#)
+            let byBody = try await lab.curl("POST", "/_field_caps?filter_path=fields.title*", as: "admin", body: #"{"fields":["title*"]}"#)
+            #expect(byBody.body == #"{"fields":{"title":{"text":{"type":"text","searchable":true,"aggregatable":false}},"title.keyword":{"keyword":{"type":"keyword","searchable":true,"aggregatable":true}}}}"#)
+            #expect(try await lab.curl("GET", "/movies/_field_caps", as: "admin").status == 400)
+        }
+    }
 }
