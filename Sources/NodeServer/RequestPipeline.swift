@@ -249,7 +249,6 @@ struct RequestPipeline: Sendable {
         }
     }
 
-    /// The route's actions checked in order (reference §5); the 403 when one is not granted.
     /// `_msearch`: each search is an `indices:data/read/search` on its own indices; a refused
     /// one answers 403 in its place and is audited like a refused request.
     private func checkedMultiSearch(_ incoming: Incoming, user: User) throws -> PreparedBody {
@@ -266,6 +265,7 @@ struct RequestPipeline: Sendable {
         return .multiSearch(search, rejections: rejections)
     }
 
+    /// The route's actions checked in order (reference §5); the 403 when one is not granted.
     private func deniedActions(_ incoming: Incoming, action: RestAction, user: User) -> NodeResponse? {
         let decision = security.authorize(user, route: action, existingIndices: elastic.engine.indexNames)
         return denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices)
