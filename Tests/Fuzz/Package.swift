@@ -22,6 +22,11 @@ let package = Package(
             path: "Targets/BulkNDJSON"
         ),
         .executableTarget(
+            name: "fuzz-msearch-ndjson",
+            dependencies: ["FuzzSupport", .product(name: "SearchEngine", package: "certlab"), .product(name: "JSONValue", package: "certlab")],
+            path: "Targets/MultiSearchNDJSON"
+        ),
+        .executableTarget(
             name: "fuzz-dn",
             dependencies: ["FuzzSupport", .product(name: "PKI", package: "certlab")],
             path: "Targets/DistinguishedName"

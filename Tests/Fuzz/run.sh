@@ -3,7 +3,7 @@
 # with `--sanitize fuzzer --sanitize address` into their own scratch folder, runs each for a
 # bounded time from its committed seed corpus, and prints one line of figures per target.
 #
-#   Tests/Fuzz/run.sh [TARGET...]            targets: query-dsl bulk-ndjson dn pem security-yaml
+#   Tests/Fuzz/run.sh [TARGET...]            targets: query-dsl bulk-ndjson msearch-ndjson dn pem security-yaml
 #   Tests/Fuzz/run.sh repro TARGET FILE...   run a saved input (a crash artifact) once, verbosely
 #
 # Settings (environment):
@@ -17,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-ALL_TARGETS="query-dsl bulk-ndjson dn pem security-yaml"
+ALL_TARGETS="query-dsl bulk-ndjson msearch-ndjson dn pem security-yaml"
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 CONFIG=${FUZZ_CONFIG:-release}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}

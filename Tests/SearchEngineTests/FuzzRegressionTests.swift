@@ -17,6 +17,28 @@ import JSONValue
         }
     }
 
+    /// fuzz-query-dsl: a whole number beyond a long (`q=year:>2000…0`, or `1e30` in a range) was
+    /// converted with `Int64(_:)`, which traps: one search took the node down. ES refuses it.
+    @Test func numbersBeyondALongAreRefusedNotConverted() throws {
+        let engine = try SearchEngine.withMovies()
+        let uuid = try #require(engine.metadata(of: "movies")?.uuid)
+        func refusal(_ reason: String) -> ElasticsearchError {
+            ElasticsearchError(status: 400, type: "query_shard_exception", reason: "failed to create query: \(reason)",
+                               metadata: ElasticsearchError.indexMetadata("movies", uuid: uuid))
+        }
+        let huge = "2" + String(repeating: "0", count: 80)
+        // Java prints the double the value was read as.
+        #expect(throws: refusal("Value [2.0E80] is out of range for a long")) {
+            try engine.search("movies", SearchRequest.parse(body: nil, parameters: ["q": "genre:drama AND year:>\(huge)"]))
+        }
+        #expect(throws: refusal("Value [1.0E30] is out of range for a long")) {
+            try engine.searchBody("movies", #"{"query":{"range":{"year":{"lt":1e30}}}}"#)
+        }
+        #expect(throws: refusal("For input string: \"inf\"")) { try engine.searchBody("movies", #"{"query":{"term":{"year":"inf"}}}"#) }
+        // The edges of a long still work.
+        #expect(try engine.matching(#"{"range":{"year":{"gte":-9223372036854775808,"lte":9223372036854775807}}}"#).count == 5)
+    }
+
     /// The same parameter read as ES's RestSearchAction reads it: the last `:` splits field and
     /// order; an order other than asc/desc keeps the default.
     @Test func sortParameterSplitsAtTheLastColon() throws {
