@@ -16,10 +16,12 @@ import Synchronization
 /// 500 open scrolls (`search.max_open_scroll_context`); expired contexts are dropped on the next
 /// scroll call. Because a context here holds its ranking (about 32 bytes a hit) where ES holds a
 /// Lucene snapshot, open scrolls may also hold at most 2,000,000 hits together (about 64 MB), a
-/// certlab limit refused with the same kind of error as the context limit. A scroll belongs to the user that opened it: another user's continuation or
-/// clear is answered as for an unknown id (what Elastic's own security does; the reference is
-/// silent about the Open Distro plugin, and sharing another user's result set would bypass the
-/// index permissions checked when the scroll opened).
+/// certlab limit refused with the same kind of error as the context limit.
+///
+/// A scroll belongs to the user that opened it: another user's continuation or clear is
+/// answered as for an unknown id (what Elastic's own security does; the reference is silent
+/// about the Open Distro plugin, and sharing another user's result set would bypass the index
+/// permissions checked when the scroll opened).
 final class ScrollContexts: Sendable {
     struct Context {
         let owner: String?
