@@ -157,7 +157,7 @@ struct ElasticAPI: Sendable {
     /// `fields` from the URL or, as ES 7 also reads it, from a `{"fields":[...]}` body.
     private func fieldCapabilities(_ index: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
         var fields = request.parameters["fields"]
-        if let body = try optionalBody(request), !body.isNull {
+        if let body = try optionalBody(request) {
             guard let object = body.objectValue else { throw ElasticsearchError.parsing("Expected [START_OBJECT] but found [\(body.tokenName)]") }
             for (key, value) in object {
                 switch (key, value) {
@@ -238,7 +238,9 @@ struct ElasticAPI: Sendable {
         if let source = request.parameters["source"], request.body.isEmpty {
             return try SearchEngine.parseBody(Array(source.utf8))
         }
-        return request.body.isEmpty ? nil : try SearchEngine.parseBody(request.body)
+        // Not a ternary: `JSON` is `ExpressibleByNilLiteral`, so `nil` there became `.null`.
+        if request.body.isEmpty { return nil }
+        return try SearchEngine.parseBody(request.body)
     }
 
     private func requiredBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON {

@@ -10,7 +10,7 @@ extension ElasticAPI {
         let clearing = request.method == "DELETE"
         var ids = (pathId ?? request.parameters["scroll_id"]).map { $0.split(separator: ",").map(String.init) } ?? []
         var keepAlive = request.parameters["scroll"]
-        if let body = try optionalBody(request), !body.isNull {
+        if let body = try optionalBody(request) {
             guard let object = body.objectValue else { throw ElasticsearchError.parsing("Expected [START_OBJECT] but found [\(body.tokenName)]") }
             for (key, value) in object {
                 switch (key, value) {
