@@ -29,6 +29,18 @@ public struct JSONObject: Sendable, Sequence {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// An object of members whose keys the caller knows to be distinct (a response built in
+    /// code): no key is looked up while building it. Checked in debug builds.
+    public init(distinctMembers members: [(String, JSON)]) {
+        guard members.count <= Self.indexThreshold else {
+            self.init(members)
+            return
+        }
+        assert(Set(members.map(\.0)).count == members.count, "duplicate keys in \(members.map(\.0))")
+        self.init()
+        entries = members.map { (key: $0.0, value: $0.1) }
+    }
+
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { entries.map(\.key) }

@@ -41,6 +41,11 @@ public struct IndexMetadata: Sendable {
     /// Paths of object fields (`host`), so indexing checks them with one lookup per object.
     var objectPaths: Set<String> = []
 
+    /// Changes whenever a field is added or the mapping is replaced (in memory only): an analysis
+    /// made against one version holds for any later metadata of the same index and version
+    /// (`BulkPreparation`).
+    var mappingVersion: UInt64 = 0
+
     /// Recomputes `multiFields` and `objectPaths` from the mapping after fields were loaded or added.
     mutating func linkMultiFields() {
         var objects = Set<String>()

@@ -82,6 +82,7 @@ extension SearchEngine {
     /// (negative) id: a dry run that validates a document before anything is written.
     static func registerField(_ db: Database?, _ metadata: IndexMetadata, path: String, field: FieldMapping) throws -> IndexMetadata {
         var metadata = metadata
+        metadata.mappingVersion &+= 1
         if field.type == .object {
             metadata.mapping.add(path: path.split(separator: ".").map(String.init), field: FieldMapping(type: .object))
             metadata.objectPaths.insert(path)
@@ -178,6 +179,7 @@ extension SearchEngine {
                     index = try Self.registerField(db, index, path: path, field: field)
                 }
                 index.mapping = merged
+                index.mappingVersion &+= 1
                 index.linkMultiFields()
                 catalog[name] = index
             }

@@ -12,7 +12,7 @@ import Synchronization
 /// left to right (bench/RESULTS.md, "bulk / raw ceiling").
 ///
 /// Rows are kept by field and by kind of value (integers, reals, text), the way the mapper
-/// produces them: a field holds one kind, so each list sorts on plain `(value, doc)` pairs
+/// produces them: a field holds one kind, so each list sorts on plain values
 /// instead of comparing `DatabaseValue`s (that comparison was a tenth of the flush).
 ///
 /// Nothing reads `vals` between the insert and the flush except the removal of an existing
@@ -35,10 +35,13 @@ enum PendingValueRows {
     static func flush(_ db: Database) throws {
         guard let batch = buffers.withLock({ $0.removeValue(forKey: ObjectIdentifier(db)) }) else { return }
         for (field, rows) in zip(batch.fields, batch.rows).sorted(by: { $0.0 < $1.0 }) {
-            // Concrete comparisons: the generic tuple `<` goes through witness tables per call.
-            try insert(db, field: field, rows.integers.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }) { $0.bind($1, $2) }
-            try insert(db, field: field, rows.reals.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }) { $0.bind($1, $2) }
-            try insertTexts(db, field: field, rows.texts.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 })
+            // Sorted by value only: the sort is stable and rows arrive in document order, which
+            // is rowid order for new documents (and only locality depends on the order of equal
+            // values). One comparison per step, concrete: the generic tuple `<` goes through
+            // witness tables per call.
+            try insert(db, field: field, rows.integers.sorted { $0.0 < $1.0 }) { $0.bind($1, $2) }
+            try insert(db, field: field, rows.reals.sorted { $0.0 < $1.0 }) { $0.bind($1, $2) }
+            try insertTexts(db, field: field, rows.texts.sorted { $0.0 < $1.0 })
             try insert(db, field: field, rows.others) { $0.bind($1, $2) }
         }
     }

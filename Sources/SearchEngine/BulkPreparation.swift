@@ -1,0 +1,113 @@
+import Foundation
+import JSONValue
+
+/// The documents of a `_bulk`, parsed and mapped on a second thread while the writer stores the
+/// ones before them.
+///
+/// Why: parsing a document and walking it against the mapping (`DocumentMapper`) is a quarter of
+/// what a bulk item costs the writer, and the writer is the one thread that holds the write lock
+/// (bench/RESULTS.md, "bulk / raw ceiling"). Done ahead, on a core the writer does not use, it
+/// leaves the writer with the SQLite work and the bookkeeping. A bulk that waits for the write
+/// lock is prepared while it waits.
+///
+/// Exactness: an analysis is used only where it is what the writer would compute itself: it was
+/// made against the index's metadata with the same `id` and `mappingVersion` the writer holds
+/// when it stores the document, and it neither failed nor needed a new field. Everything else
+/// (an index that does not exist yet, a field to add by dynamic mapping, a source that does not
+/// parse, a value the mapping refuses, a mapping changed by an earlier item or by another write)
+/// is parsed and analysed by the writer in line, exactly as without preparation, so the errors,
+/// their order and the mapping updates do not change.
+///
+/// The writer never waits for work that has not started: asked for a document the worker has
+/// not taken yet, it analyses that one itself and moves the worker past it. It only waits for a
+/// chunk the worker is in the middle of (a few dozen documents, a fraction of a millisecond).
+final class BulkPreparation: @unchecked Sendable {
+    /// A document analysed ahead, and the mapping it was analysed against.
+    struct Analysis {
+        let indexId: Int64
+        let mappingVersion: UInt64
+        let document: AnalyzedDocument
+
+        func applies(to metadata: IndexMetadata) -> Bool {
+            indexId == metadata.id && mappingVersion == metadata.mappingVersion
+        }
+    }
+
+    /// Below this many documents the hand-over costs more than it saves.
+    static let minimumDocuments = 64
+    /// Documents the worker takes at a time.
+    static let chunkSize = 16
+    /// Read once: `activeProcessorCount` reads the cgroup's CPU quota files on every call.
+    private static let processors = ProcessInfo.processInfo.activeProcessorCount
+
+    private let condition = NSCondition()
+    private var results: [Analysis?]
+    /// Positions below `claimed` were taken by the worker or passed by the writer.
+    private var claimed = 0
+    /// Positions below `published` have their result in `results`.
+    private var published = 0
+
+    /// Starts preparing `items` against `catalog` (the metadata before the write), or returns
+    /// nil when preparation would not pay: a small bulk, or a single processor (`always` is for
+    /// tests, which prepare small bulks too).
+    init?(_ items: [BulkItem], catalog: [String: IndexMetadata], always: Bool = false) {
+        let documents = items.lazy.filter { $0.action == .index || $0.action == .create }.count
+        guard always || (documents >= Self.minimumDocuments && Self.processors > 1) else { return nil }
+        results = Array(repeating: nil, count: items.count)
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            prepare(items, catalog)
+        }
+    }
+
+    /// The analysis of the document at `position`, if one was made; the writer checks that it
+    /// still applies (`Analysis.applies(to:)`) against the metadata it stores the document with.
+    func analysis(at position: Int) -> Analysis? {
+        condition.lock()
+        defer { condition.unlock() }
+        if position >= claimed {
+            claimed = position + 1
+            return nil
+        }
+        while position >= published { condition.wait() }
+        defer { results[position] = nil }
+        return results[position]
+    }
+
+    /// Stops the worker (the bulk is done or failed); what it has not taken is never prepared.
+    func finish() {
+        condition.lock()
+        claimed = .max
+        condition.unlock()
+    }
+
+    private func prepare(_ items: [BulkItem], _ catalog: [String: IndexMetadata]) {
+        while true {
+            condition.lock()
+            let start = claimed
+            guard start < items.count else { return condition.unlock() }
+            let end = min(start + Self.chunkSize, items.count)
+            claimed = end
+            condition.unlock()
+
+            let chunk = items[start..<end].map { item in catalog[item.index].flatMap { Self.analyze(item, $0) } }
+
+            condition.lock()
+            results.replaceSubrange(start..<end, with: chunk)
+            published = end
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The writer's first pass over a document (`SearchEngine.store`), or nil where only the
+    /// writer can decide: the source does not parse, a value is refused, or a field is new.
+    static func analyze(_ item: BulkItem, _ metadata: IndexMetadata) -> Analysis? {
+        guard item.action == .index || item.action == .create, let source = item.source,
+              let json = try? JSON(parsing: source) else { return nil }
+        var mapper = DocumentMapper(metadata: metadata, id: item.id ?? "") { _, _, _ in throw NewField() }
+        guard (try? mapper.analyze(json)) != nil, !mapper.mappingChanged else { return nil }
+        return Analysis(indexId: metadata.id, mappingVersion: metadata.mappingVersion, document: mapper.document)
+    }
+
+    private struct NewField: Error {}
+}
