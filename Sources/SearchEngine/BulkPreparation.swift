@@ -21,6 +21,7 @@ import JSONValue
 /// The writer never waits for work that has not started: asked for a document the worker has
 /// not taken yet, it analyses that one itself and moves the worker past it. It only waits for a
 /// chunk the worker is in the middle of (a few dozen documents, a fraction of a millisecond).
+/// The worker waits instead when it is `lookahead` items ahead of the writer.
 final class BulkPreparation: @unchecked Sendable {
     /// A document analysed ahead, and the mapping it was analysed against.
     struct Analysis {
@@ -40,12 +41,18 @@ final class BulkPreparation: @unchecked Sendable {
     /// Read once: `activeProcessorCount` reads the cgroup's CPU quota files on every call.
     private static let processors = ProcessInfo.processInfo.activeProcessorCount
 
+    /// How far the worker may run ahead of the writer, in items: what it holds stays small
+    /// however large the bulk (analyses are about the size of the documents' text).
+    static let lookahead = 256
+
     private let condition = NSCondition()
     private var results: [Analysis?]
     /// Positions below `claimed` were taken by the worker or passed by the writer.
     private var claimed = 0
     /// Positions below `published` have their result in `results`.
     private var published = 0
+    /// Positions below `consumed` were asked for by the writer.
+    private var consumed = 0
 
     /// Starts preparing `items` against `catalog` (the metadata before the write), or returns
     /// nil when preparation would not pay: a small bulk, or a single processor (`always` is for
@@ -63,7 +70,11 @@ final class BulkPreparation: @unchecked Sendable {
     /// still applies (`Analysis.applies(to:)`) against the metadata it stores the document with.
     func analysis(at position: Int) -> Analysis? {
         condition.lock()
-        defer { condition.unlock() }
+        defer {
+            consumed = position + 1
+            condition.broadcast()
+            condition.unlock()
+        }
         if position >= claimed {
             claimed = position + 1
             return nil
@@ -77,12 +88,14 @@ final class BulkPreparation: @unchecked Sendable {
     func finish() {
         condition.lock()
         claimed = .max
+        condition.broadcast()
         condition.unlock()
     }
 
     private func prepare(_ items: [BulkItem], _ catalog: [String: IndexMetadata]) {
         while true {
             condition.lock()
+            while claimed < items.count && claimed >= consumed + Self.lookahead { condition.wait() }
             let start = claimed
             guard start < items.count else { return condition.unlock() }
             let end = min(start + Self.chunkSize, items.count)

@@ -99,6 +99,27 @@ import Testing
         #expect(try engine.count("logs", body: json(#"{"query":{"term":{"b.keyword":"v0"}}}"#)).body["count"] == 150)
     }
 
+    /// The worker stays at most `lookahead` items ahead of the writer and waits there; a run of
+    /// deletes longer than that (items the writer never asks about) must not stall either side.
+    @Test func theWorkerWaitsForTheWriterAcrossLongRunsOfOtherActions() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.put("logs", "seed", #"{"n":0}"#)
+        var lines: [String] = []
+        for number in 0..<(3 * BulkPreparation.lookahead) {
+            lines += [#"{"index":{"_index":"logs","_id":"a\#(number)"}}"#, #"{"n":\#(number)}"#]
+        }
+        for number in 0..<(3 * BulkPreparation.lookahead) { lines.append(#"{"delete":{"_index":"logs","_id":"a\#(number)"}}"#) }
+        for number in 0..<(3 * BulkPreparation.lookahead) {
+            lines += [#"{"create":{"_index":"logs","_id":"b\#(number)"}}"#, #"{"n":\#(number),"tag":"b"}"#]
+        }
+        let request = try BulkRequest.parse(Array((lines.joined(separator: "\n") + "\n").utf8), defaultIndex: nil)
+        let preparation = try #require(BulkPreparation(request.items, catalog: engine.catalog.snapshot, always: true))
+        defer { preparation.finish() }
+        #expect(try engine.bulk(request, rejections: [:], preparation: preparation).body["errors"] == false)
+        #expect(try engine.count("logs", body: nil).body["count"] == .int(Int64(1 + 3 * BulkPreparation.lookahead)))
+        #expect(try engine.count("logs", body: json(#"{"query":{"range":{"n":{"gte":100,"lt":200}}}}"#)).body["count"] == 100)
+    }
+
     /// A response without what differs between two engines and two runs: `took` and index uuids.
     private func withoutRunFacts(_ value: JSON) -> JSON {
         switch value {
