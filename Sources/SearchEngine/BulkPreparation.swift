@@ -18,11 +18,9 @@ import JSONValue
 /// is parsed and analysed by the writer in line, exactly as without preparation, so the errors,
 /// their order and the mapping updates do not change.
 ///
-/// The writer never waits for work that has not started: asked for a document the worker has
-/// not taken yet, it analyses that one itself and moves the worker past it. It only waits for a
-/// chunk the worker is in the middle of (a few dozen documents, a fraction of a millisecond).
-/// The worker waits instead when it is `lookahead` items ahead of the writer.
-final class BulkPreparation: @unchecked Sendable {
+/// The analyses are made by a `WorkAhead`: the writer never waits for a document the worker has
+/// not started, and the worker stays at most `lookahead` items ahead of the writer.
+final class BulkPreparation: Sendable {
     /// A document analysed ahead, and the mapping it was analysed against.
     struct Analysis {
         let indexId: Int64
@@ -38,79 +36,30 @@ final class BulkPreparation: @unchecked Sendable {
     static let minimumDocuments = 64
     /// Documents the worker takes at a time.
     static let chunkSize = 16
-    /// Read once: `activeProcessorCount` reads the cgroup's CPU quota files on every call.
-    private static let processors = ProcessInfo.processInfo.activeProcessorCount
-
     /// How far the worker may run ahead of the writer, in items: what it holds stays small
     /// however large the bulk (analyses are about the size of the documents' text).
     static let lookahead = 256
 
-    private let condition = NSCondition()
-    private var results: [Analysis?]
-    /// Positions below `claimed` were taken by the worker or passed by the writer.
-    private var claimed = 0
-    /// Positions below `published` have their result in `results`.
-    private var published = 0
-    /// Positions below `consumed` were asked for by the writer.
-    private var consumed = 0
+    private let work: WorkAhead<Analysis>
 
     /// Starts preparing `items` against `catalog` (the metadata before the write), or returns
     /// nil when preparation would not pay: a small bulk, or a single processor (`always` is for
     /// tests, which prepare small bulks too).
     init?(_ items: [BulkItem], catalog: [String: IndexMetadata], always: Bool = false) {
         let documents = items.lazy.filter { $0.action == .index || $0.action == .create }.count
-        guard always || (documents >= Self.minimumDocuments && Self.processors > 1) else { return nil }
-        results = Array(repeating: nil, count: items.count)
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            prepare(items, catalog)
+        guard always || (documents >= Self.minimumDocuments && availableProcessors > 1) else { return nil }
+        work = WorkAhead(count: items.count, chunkSize: Self.chunkSize, lookahead: Self.lookahead) { position in
+            let item = items[position]
+            return catalog[item.index].flatMap { BulkPreparation.analyze(item, $0) }
         }
     }
 
     /// The analysis of the document at `position`, if one was made; the writer checks that it
     /// still applies (`Analysis.applies(to:)`) against the metadata it stores the document with.
-    func analysis(at position: Int) -> Analysis? {
-        condition.lock()
-        defer {
-            consumed = position + 1
-            condition.broadcast()
-            condition.unlock()
-        }
-        if position >= claimed {
-            claimed = position + 1
-            return nil
-        }
-        while position >= published { condition.wait() }
-        defer { results[position] = nil }
-        return results[position]
-    }
+    func analysis(at position: Int) -> Analysis? { work.result(at: position) }
 
     /// Stops the worker (the bulk is done or failed); what it has not taken is never prepared.
-    func finish() {
-        condition.lock()
-        claimed = .max
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func prepare(_ items: [BulkItem], _ catalog: [String: IndexMetadata]) {
-        while true {
-            condition.lock()
-            while claimed < items.count && claimed >= consumed + Self.lookahead { condition.wait() }
-            let start = claimed
-            guard start < items.count else { return condition.unlock() }
-            let end = min(start + Self.chunkSize, items.count)
-            claimed = end
-            condition.unlock()
-
-            let chunk = items[start..<end].map { item in catalog[item.index].flatMap { Self.analyze(item, $0) } }
-
-            condition.lock()
-            results.replaceSubrange(start..<end, with: chunk)
-            published = end
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
+    func finish() { work.finish() }
 
     /// The writer's first pass over a document (`SearchEngine.store`), or nil where only the
     /// writer can decide: the source does not parse, a value is refused, or a field is new.

@@ -55,4 +55,26 @@ import Testing
         #expect(aggregation["aggregations"]?["lo"]?["value"] == -50.0)
         #expect(aggregation["aggregations"]?["hi"]?["value"] == 24.75)
     }
+
+    /// A flush of at least `sortAheadRows` rows sorts fields on a second thread while it inserts
+    /// others (`WorkAhead`): every row still arrives, in every field and kind.
+    @Test func aLargeFlushSortedAheadStoresEveryRow() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        let documents = PendingValueRows.sortAheadRows / 3
+        var lines: [String] = []
+        for number in 0..<documents {
+            lines.append(#"{"index":{"_index":"big","_id":"\#(number)"}}"#)
+            lines.append(#"{"tag":"t\#((number * 7919) % 97)","n":\#((number * 31) % 1000),"x":\#(Double(number % 50) / 2),"ok":\#(number % 3 == 0)}"#)
+        }
+        let response = try engine.bulk(BulkRequest.parse(Array((lines.joined(separator: "\n") + "\n").utf8), defaultIndex: nil))
+        #expect(response.body["errors"] == false)
+        let expectedTags = (0..<documents).filter { ($0 * 7919) % 97 == 5 }.count
+        #expect(try engine.count("big", body: json(#"{"query":{"term":{"tag.keyword":"t5"}}}"#)).body["count"] == .int(Int64(expectedTags)))
+        let expectedRange = (0..<documents).filter { (($0 * 31) % 1000) < 100 }.count
+        #expect(try engine.count("big", body: json(#"{"query":{"range":{"n":{"lt":100}}}}"#)).body["count"] == .int(Int64(expectedRange)))
+        #expect(try engine.count("big", body: json(#"{"query":{"range":{"x":{"gte":24.5}}}}"#)).body["count"] == .int(Int64((0..<documents).filter { $0 % 50 == 49 }.count)))
+        #expect(try engine.count("big", body: json(#"{"query":{"term":{"ok":true}}}"#)).body["count"] == .int(Int64((0..<documents).filter { $0 % 3 == 0 }.count)))
+        let aggregation = try engine.searchBody("big", #"{"size":0,"aggs":{"t":{"cardinality":{"field":"tag.keyword"}}}}"#)
+        #expect(aggregation["aggregations"]?["t"]?["value"] == 97)
+    }
 }
