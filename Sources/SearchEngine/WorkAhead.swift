@@ -73,6 +73,30 @@ final class WorkAhead<Output>: @unchecked Sendable {
     }
 }
 
-/// The processors this process may use, read once (`activeProcessorCount` reads the cgroup's CPU
-/// quota files on every call): work ahead only pays with a second one.
-let availableProcessors = ProcessInfo.processInfo.activeProcessorCount
+/// The processors this process may run on, read once: work ahead only pays with a second one.
+/// `activeProcessorCount` follows the cgroup's CPU quota (and reads its files on every call) but
+/// not the CPU affinity, so a node started with `taskset -c 0` (as the benchmarks pin it) or in
+/// a cpuset would still hand work to a thread that can only run on its own core.
+let availableProcessors: Int = {
+    let active = ProcessInfo.processInfo.activeProcessorCount
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+          let allowed = allowedCPUCount(line.dropFirst("Cpus_allowed_list:".count)) else { return active }
+    return min(active, allowed)
+}()
+
+/// The number of CPUs in a kernel CPU list (`0-3,8,10-11`), or nil if it does not parse.
+func allowedCPUCount(_ list: Substring) -> Int? {
+    var count = 0
+    for range in list.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",", omittingEmptySubsequences: false) {
+        let bounds = range.split(separator: "-").map { Int($0) }
+        switch bounds.count {
+        case 1: guard bounds[0] != nil else { return nil }; count += 1
+        case 2:
+            guard let low = bounds[0], let high = bounds[1], low <= high else { return nil }
+            count += high - low + 1
+        default: return nil
+        }
+    }
+    return count > 0 ? count : nil
+}

@@ -120,6 +120,18 @@ import Testing
         #expect(try engine.count("logs", body: json(#"{"query":{"range":{"n":{"gte":100,"lt":200}}}}"#)).body["count"] == 100)
     }
 
+    /// The CPU affinity list of `/proc/self/status` (`Cpus_allowed_list`) bounds the processors
+    /// work ahead counts on: a node pinned with `taskset -c 0` prepares nothing ahead.
+    @Test(arguments: [("0", 1), ("0-1", 2), ("0-3,8,10-11", 7), ("\t2\n", 1)] as [(String, Int)])
+    func cpuListsAreCounted(list: String, count: Int) {
+        #expect(allowedCPUCount(list[...]) == count)
+    }
+
+    @Test(arguments: ["", "x", "3-1", "1-2-3", "0,"])
+    func malformedCPUListsAreNotCounted(list: String) {
+        #expect(allowedCPUCount(list[...]) == nil)
+    }
+
     /// A response without what differs between two engines and two runs: `took` and index uuids.
     private func withoutRunFacts(_ value: JSON) -> JSON {
         switch value {
