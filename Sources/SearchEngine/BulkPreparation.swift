@@ -61,6 +61,9 @@ final class BulkPreparation: Sendable {
     /// Stops the worker (the bulk is done or failed); what it has not taken is never prepared.
     func finish() { work.finish() }
 
+    /// A preparation dropped without `finish()` must not leave its worker waiting for a writer.
+    deinit { work.finish() }
+
     /// The writer's first pass over a document (`SearchEngine.store`), or nil where only the
     /// writer can decide: the source does not parse, a value is refused, or a field is new.
     static func analyze(_ item: BulkItem, _ metadata: IndexMetadata) -> Analysis? {

@@ -8,6 +8,11 @@ import Foundation
 /// not taken yet, it gets nil (and does that work itself) and the worker moves past it. It only
 /// waits for a chunk the worker is in the middle of. The worker, for its part, waits when it is
 /// `lookahead` positions ahead of the consumer, so what it holds stays bounded.
+///
+/// The consumer must call `finish()` when it is done (or gives up): until then a worker that
+/// reached its lookahead keeps a global-queue thread waiting. That is acceptable because few run
+/// at once: the node executes bulks on its two-thread blocking pool, and a flush holds the
+/// engine's write lock.
 final class WorkAhead<Output>: @unchecked Sendable {
     private let condition = NSCondition()
     private var results: [Output?]
