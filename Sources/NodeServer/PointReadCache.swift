@@ -2,7 +2,7 @@ import JSONValue
 import SearchEngine
 import Synchronization
 
-/// The answers of recent inline point reads (`RequestPipeline.inlineActions`: a document by id,
+/// The answers of recent inline point reads (`RequestPipeline.answersInline`: a document by id,
 /// `GET /`, cluster health), with their JSON already serialised, kept until the next write.
 ///
 /// Why: a repeated `GET /movies/_doc/3` spent about 10 µs — the largest part of the node's own

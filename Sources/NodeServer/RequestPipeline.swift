@@ -15,7 +15,10 @@ import SecurityEngine
 /// forbidden `_opendistro_security_*` headers are refused first of all by `authenticate`.
 /// The security dashboard's static files (`/_dashboards/...`) are served without authentication,
 /// like Kibana's login page; the page's data calls come back through here as REST API requests.
-struct RequestPipeline: Sendable {
+///
+/// A class: every connection's handler and every request's closures hold it, and a shared
+/// reference is one retain where a copy of the struct it was retained each of its fields.
+final class RequestPipeline: Sendable {
     let security: SecurityService
     let securityAPI: SecurityRestAPI
     let elastic: ElasticAPI
@@ -24,6 +27,17 @@ struct RequestPipeline: Sendable {
     let revocation: RevocationChecker?
     let certificates: NodeCertificates?
     let pointReads = PointReadCache()
+
+    init(security: SecurityService, securityAPI: SecurityRestAPI, elastic: ElasticAPI, audit: AuditRecorder,
+         metrics: NodeMetrics, revocation: RevocationChecker?, certificates: NodeCertificates?) {
+        self.security = security
+        self.securityAPI = securityAPI
+        self.elastic = elastic
+        self.audit = audit
+        self.metrics = metrics
+        self.revocation = revocation
+        self.certificates = certificates
+    }
 
     struct Incoming: Sendable {
         var request: ElasticRequest
@@ -63,12 +77,18 @@ struct RequestPipeline: Sendable {
 
     /// The routes `processInline` answers: point reads that cost microseconds (a document by id,
     /// `GET /`, cluster health), which would spend most of their time hopping between threads.
-    static let inlineActions: Set<[String]> = [["indices:data/read/get"], ["cluster:monitor/main"], ["cluster:monitor/health"]]
+    static func answersInline(_ action: RestAction) -> Bool {
+        guard action.actions.count == 1 else { return false }
+        switch action.actions[0] {
+        case "indices:data/read/get", "cluster:monitor/main", "cluster:monitor/health": return true
+        default: return false
+        }
+    }
 
     /// `process` for a request that can be answered without suspending, run on the connection's
     /// event loop by `InlineRequestHandler`; nil for every other request, which then takes
     /// `process`. Same steps, same audit events and metrics — only the thread differs:
-    /// certificate (not password) authentication, one of `inlineActions`, no body. `memo` is the
+    /// certificate (not password) authentication, a route `answersInline` accepts, no body. `memo` is the
     /// connection's `AuthenticationMemo`; answers come from `pointReads` while nothing is written.
     func processInline(_ incoming: Incoming, memo: inout AuthenticationMemo?) -> NodeResponse? {
         let request = incoming.request
@@ -76,7 +96,7 @@ struct RequestPipeline: Sendable {
               !security.skipsAuthentication(method: request.method, path: request.path),
               !SecurityDashboard.handles(path: request.path),
               let action = RestActionTable.lookup(method: request.method, segments: request.segments),
-              Self.inlineActions.contains(action.actions) else { return nil }
+              Self.answersInline(action) else { return nil }
         if let refused = refusedRevoked(incoming) { return refused }
         switch admit(incoming, security.authenticate(authenticationRequest(incoming), memo: &memo)) {
         case .failure(let refusal):
