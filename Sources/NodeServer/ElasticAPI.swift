@@ -34,6 +34,10 @@ struct ElasticAPI: Sendable {
             return try catIndices(s.count == 3 ? s[2] : "_all", request)
         case (2, "_cat") where s[1] == "health" && read:
             return catHealth(request)
+        case (2, "_cat") where s[1] == "nodes" && read:
+            return catNodes(request)
+        case (2, "_cat") where s[1] == "plugins" && read:
+            return catPlugins(request)
         case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:
             return try catCount(s.count == 3 ? s[2] : "_all", request)
         case (1, "_bulk") where method == "POST" || method == "PUT":

@@ -63,7 +63,8 @@ public final class SearchNode: Sendable {
 
         let identity = NodeIdentity(flavor: settings.flavor, nodeName: settings.nodeName, clusterName: settings.clusterName,
                                     clusterUUID: try Self.persistentIdentifier(data.appendingPathComponent("cluster_uuid")),
-                                    overrideMainResponseVersion: configuration.overrideMainResponseVersion)
+                                    overrideMainResponseVersion: configuration.overrideMainResponseVersion,
+                                    hostAddress: PublishAddress.of(networkHost: settings.networkHost))
         auditLog = AuditLog(sink: Self.auditSink(settings.auditType, data: data), engine: engine, logger: logger)
         let recorder = AuditRecorder(log: auditLog, security: security, node: identity,
                                      nodeID: try Self.persistentIdentifier(data.appendingPathComponent("node_id")),

@@ -78,6 +78,12 @@ public enum RestActionTable {
             if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(["_all"]) }
             if first == "_cat", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
+            // `RestNodesAction` asks for the cluster state, then node infos, then node stats;
+            // `RestPluginsAction` for the state, then node infos.
+            if first == "_cat", second == "nodes", read {
+                return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/info", "cluster:monitor/nodes/stats"])
+            }
+            if first == "_cat", second == "plugins", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/info"]) }
             // `_cat/count` is a size-0 search (`RestCountAction` of `_cat`).
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) }
             // The prometheus-exporter plugin's endpoint, which the node serves (cluster monitoring).

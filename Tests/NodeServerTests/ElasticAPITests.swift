@@ -57,6 +57,12 @@ import Testing
             #expect(challenge.output.contains("WWW-Authenticate: Basic realm=\"OpenSearch Security\""))
             #expect(try await lab.curl("GET", "/_plugins/_security/authinfo", as: "CLIENT1").status == 200)
             #expect(try await lab.curl("GET", "/_opendistro/_security/authinfo", as: "CLIENT1").status == 200)
+            // OpenSearch 2.x's `_cat/nodes` columns, and its security plugin.
+            let header = try await lab.curl("GET", "/_cat/nodes?v", as: "admin").body.split(separator: "\n").first?.split(separator: " ")
+            #expect(header == ["ip", "heap.percent", "ram.percent", "cpu", "load_1m", "load_5m", "load_15m", "node.role", "node.roles", "cluster_manager", "name"])
+            let roles = try await lab.curl("GET", "/_cat/nodes?h=node.roles,cluster_manager,name", as: "admin")
+            #expect(roles.body == "cluster_manager,data,ingest,remote_cluster_client * search-node\n")
+            #expect(try await lab.curl("GET", "/_cat/plugins?h=component,version", as: "admin").body == "opensearch-security 2.19.0.0\n")
         }
     }
 
@@ -141,6 +147,32 @@ import Testing
             #expect(try await lab.curl("GET", "/_cat/count/movies?h=count", as: "CLIENT1").body == "2\n")
             // `readall` has no `cluster_monitor`.
             #expect(try await lab.curl("GET", "/_cat/health", as: "CLIENT1").status == 403)
+        }
+    }
+
+    /// `_cat/nodes` and `_cat/plugins`, the install guides' first checks: ES 7.10's columns for
+    /// the Open Distro flavor, live figures from `/proc`, and `cluster_monitor` to see them.
+    @Test func catNodesAndPlugins() async throws {
+        try await LabNode.with { lab in
+            let nodes = try await lab.curl("GET", "/_cat/nodes?v", as: "admin")
+            #expect(nodes.status == 200)
+            let lines = nodes.body.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.count == 2)
+            #expect(lines.first == ["ip", "heap.percent", "ram.percent", "cpu", "load_1m", "load_5m", "load_15m", "node.role", "master", "name"])
+            let row = lines.last ?? []
+            #expect(row.count == 10)
+            #expect(row.first == "127.0.0.1")
+            #expect(Array(row.suffix(3)) == ["dimr", "*", "search-node"])
+            for percent in row.dropFirst().prefix(3) { #expect(Int(percent).map { (0...100).contains($0) } == true, "\(percent)") }
+            for load in row.dropFirst(4).prefix(3) { #expect(Double(load).map { $0 >= 0 } == true, "\(load)") }
+            let chosen = try await lab.curl("GET", "/_cat/nodes?format=json&h=name,node.role,master,cluster_manager", as: "admin")
+            #expect(chosen.body == #"[{"name":"search-node","node.role":"dimr","master":"*","cluster_manager":"*"}]"#)
+            let plugins = try await lab.curl("GET", "/_cat/plugins?v", as: "admin")
+            #expect(plugins.body == "name        component           version \nsearch-node opendistro_security 1.13.1.0\n")
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            let refused = try await lab.curl("GET", "/_cat/nodes", as: "CLIENT1")
+            #expect(refused.status == 403)
+            #expect(refused.body.contains("no permissions for [cluster:monitor/state] and User [name=CLIENT1"))
         }
     }
 

@@ -33,6 +33,8 @@ import Testing
         ("GET", "/_search/scroll/AAAAAAAAAAE", ["indices:data/read/scroll"], [], .actions),
         ("PUT", "/logs-*/_settings", ["indices:admin/settings/update"], ["logs-*"], .actions),
         ("GET", "/_cat/health", ["cluster:monitor/health"], [], .actions),
+        ("GET", "/_cat/nodes", ["cluster:monitor/state", "cluster:monitor/nodes/info", "cluster:monitor/nodes/stats"], [], .actions),
+        ("GET", "/_cat/plugins", ["cluster:monitor/state", "cluster:monitor/nodes/info"], [], .actions),
         ("GET", "/logs-*/_field_caps", ["indices:data/read/field_caps"], ["logs-*"], .actions),
         ("POST", "/_field_caps", ["indices:data/read/field_caps"], ["_all"], .actions),
         ("POST", "/logs-*/_delete_by_query", ["indices:data/write/delete/byquery", "indices:data/read/search"], ["logs-*"], .actions),
