@@ -100,18 +100,8 @@ struct Benchmark {
     /// names; `make bench` also runs it with all the engine's pragmas (`SearchEngine.storagePragmas`),
     /// so that what the engine gains from its WAL checkpoint interval is visible on its own.
     func rawCeiling(_ lines: [String], pragmas: [String] = ["PRAGMA synchronous = NORMAL"]) throws -> Double {
-        let directory = NSTemporaryDirectory() + "bench-raw-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let (pool, directory) = try ceilingDatabase(ftsColumns: "level, service, host, message", pragmas: pragmas)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            for pragma in pragmas { try db.execute(sql: pragma) }
-        }
-        let pool = try DatabasePool(path: directory + "/raw.sqlite", configuration: configuration)
-        try pool.write { db in
-            try db.execute(sql: "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source BLOB NOT NULL)")
-            try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(level, service, host, message)")
-        }
         let parsed = lines.map { line -> (String, String, String, String) in
             let json = try? JSON(parsing: line)
             return (json?["level"]?.stringValue ?? "", json?["service"]?.stringValue ?? "", json?["host"]?["name"]?.stringValue ?? "", json?["message"]?.stringValue ?? "")
@@ -139,17 +129,9 @@ struct Benchmark {
     /// storing these rows does). `textFields` are dotted paths of string fields, one FTS5 column
     /// each; `bench/node-vs-peers.sh` measures the node's `_bulk` against it (`bench-search ceiling`).
     func strictCeiling(_ lines: [String], textFields: [String]) throws -> Double {
-        let directory = NSTemporaryDirectory() + "bench-strict-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        let pool = try DatabasePool(path: directory + "/raw.sqlite", configuration: configuration)
         let columns = textFields.indices.map { "c\($0)" }.joined(separator: ", ")
-        try pool.write { db in
-            try db.execute(sql: "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source BLOB NOT NULL)")
-            try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(\(columns))")
-        }
+        let (pool, directory) = try ceilingDatabase(ftsColumns: columns, pragmas: ["PRAGMA synchronous = NORMAL"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let rows = lines.enumerated().map { position, line -> (document: StatementArguments, text: StatementArguments) in
             let json = try? JSON(parsing: line)
             let texts = textFields.map { path in
@@ -171,6 +153,23 @@ struct Benchmark {
             }
         }
         return Double(rows.count) / Date().timeIntervalSince(start)
+    }
+
+    /// A fresh database for a ceiling run, in WAL mode with `pragmas`: a `docs` table and an FTS5
+    /// table of `ftsColumns`, in a new directory that the caller removes.
+    private func ceilingDatabase(ftsColumns: String, pragmas: [String]) throws -> (DatabasePool, String) {
+        let directory = NSTemporaryDirectory() + "bench-raw-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            for pragma in pragmas { try db.execute(sql: pragma) }
+        }
+        let pool = try DatabasePool(path: directory + "/raw.sqlite", configuration: configuration)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, source BLOB NOT NULL)")
+            try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(\(ftsColumns))")
+        }
+        return (pool, directory)
     }
 
     /// `_bulk` NDJSON with `create` actions (what Filebeat sends), parsed and executed per batch.
