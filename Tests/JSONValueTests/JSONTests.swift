@@ -31,6 +31,16 @@ import Testing
 
     @Test func escapesControlCharactersLikeJackson() {
         #expect(JSON.string("\u{01}\t").serialized() == #""\u0001\t""#)
+        // Strings with nothing to escape are copied whole; one escape anywhere takes the slow path.
+        #expect(JSON.string("plain ascii, é and 😀").serialized() == #""plain ascii, é and 😀""#)
+        #expect(JSON.string("ends with a quote\"").serialized() == #""ends with a quote\"""#)
+        #expect(JSON.string("\u{1F}").serialized() == #""\u001F""#)
+        #expect(JSON.string("").serialized() == "\"\"")
+    }
+
+    @Test(arguments: [Int64.min, -1_000_000_007, -10, -9, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890, Int64.max])
+    func integersAreWrittenAsTheirDecimalDigits(value: Int64) {
+        #expect(JSON.int(value).serialized() == String(value))
     }
 
     @Test func reportsLineAndColumnOfErrors() {
