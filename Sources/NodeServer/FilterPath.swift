@@ -4,9 +4,41 @@ import JSONValue
 /// `*` inside a name, `**` for any number of levels, `-` for exclusion. Arrays are transparent
 /// (the path addresses the objects inside them), and a response that keeps nothing is `{}`,
 /// as in Elasticsearch's `FilterPathBasedFilter`.
+///
+/// Paths are parsed once into `Segment`s and walked as slices: a filtered `_bulk` response
+/// (Filebeat asks for `errors,items.*.error,items.*.status`) visits every key of every item, so
+/// matching a key must not allocate or search the pattern for `*` again.
 public struct FilterPath: Sendable, Equatable {
-    private var includes: [[String]] = []
-    private var excludes: [[String]] = []
+    /// One name of a path.
+    enum Segment: Sendable, Equatable {
+        case exact(String)
+        /// `*`
+        case anyName
+        /// `**`
+        case anyLevels
+        /// A name with `*` inside.
+        case glob(String)
+
+        init(_ text: Substring) {
+            switch text {
+            case "**": self = .anyLevels
+            case "*": self = .anyName
+            default: self = text.contains("*") ? .glob(String(text)) : .exact(String(text))
+            }
+        }
+
+        func matches(_ key: String) -> Bool {
+            switch self {
+            case .exact(let name): name == key
+            case .anyName, .anyLevels: true
+            case .glob(let pattern): FilterPath.glob(pattern, matches: key)
+            }
+        }
+    }
+
+    private typealias Path = ArraySlice<Segment>
+    private var includes: [Path] = []
+    private var excludes: [Path] = []
 
     /// Parses the query parameter; nil when it names no path.
     public init?(_ parameter: String) {
@@ -14,9 +46,9 @@ public struct FilterPath: Sendable, Equatable {
             let text = expression.trimmingSpaces()
             guard !text.isEmpty else { continue }
             if text.hasPrefix("-") {
-                excludes.append(text.dropFirst().split(separator: ".").map(String.init))
+                excludes.append(ArraySlice(text.dropFirst().split(separator: ".").map(Segment.init)))
             } else {
-                includes.append(text.split(separator: ".").map(String.init))
+                includes.append(ArraySlice(text.split(separator: ".").map(Segment.init)))
             }
         }
         if includes.isEmpty && excludes.isEmpty { return nil }
@@ -35,22 +67,22 @@ public struct FilterPath: Sendable, Equatable {
     }
 
     /// The paths that remain after stepping into `key` (an empty remainder means "all of it").
-    private static func step(_ paths: [[String]], into key: String) -> [[String]] {
-        var next: [[String]] = []
+    private static func step(_ paths: [Path], into key: String) -> [Path] {
+        var next: [Path] = []
         for path in paths {
             guard let head = path.first else { continue }
-            if head == "**" {
+            if head == .anyLevels {
                 next.append(path)
-                next.append(contentsOf: step([Array(path.dropFirst())], into: key))
+                next.append(contentsOf: step([path.dropFirst()], into: key))
                 if path.count == 1 { next.append([]) }
-            } else if glob(head, matches: key) {
-                next.append(Array(path.dropFirst()))
+            } else if head.matches(key) {
+                next.append(path.dropFirst())
             }
         }
         return next
     }
 
-    private static func keep(_ value: JSON, paths: [[String]]) -> JSON? {
+    private static func keep(_ value: JSON, paths: [Path]) -> JSON? {
         switch value {
         case .object(let object):
             var kept = JSONObject()
@@ -72,7 +104,7 @@ public struct FilterPath: Sendable, Equatable {
         }
     }
 
-    private static func drop(_ value: JSON, paths: [[String]]) -> JSON {
+    private static func drop(_ value: JSON, paths: [Path]) -> JSON {
         switch value {
         case .object(let object):
             var kept = JSONObject()
