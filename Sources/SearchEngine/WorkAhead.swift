@@ -1,8 +1,8 @@
 import Foundation
 
 /// Work on positions `0..<count`, done on a second thread ahead of one consumer that takes the
-/// results in increasing order: the writer of a bulk (`BulkPreparation`) or of a flush of `vals`
-/// rows (`PendingValueRows`), which holds the write lock while it waits for nothing else.
+/// results in increasing order. The consumers are writers that hold the engine's write lock: a
+/// bulk (`BulkPreparation`) and a flush of `vals` rows (`PendingValueRows`).
 ///
 /// The consumer never waits for work that has not started: asked for a position the worker has
 /// not taken yet, it gets nil (and does that work itself) and the worker moves past it. It only
@@ -11,8 +11,8 @@ import Foundation
 ///
 /// The consumer must call `finish()` when it is done (or gives up): until then a worker that
 /// reached its lookahead keeps a global-queue thread waiting. That is acceptable because few run
-/// at once: the node executes bulks on its two-thread blocking pool, and a flush holds the
-/// engine's write lock.
+/// at once: the node executes bulks on its blocking pool (a thread per core), and a flush holds
+/// the engine's write lock.
 final class WorkAhead<Output>: @unchecked Sendable {
     private let condition = NSCondition()
     private var results: [Output?]
