@@ -12,8 +12,8 @@ import Synchronization
 /// left to right (bench/RESULTS.md, "bulk / raw ceiling").
 ///
 /// Rows are kept by field and by kind of value (integers, reals, text), the way the mapper
-/// produces them: a field holds one kind, so each list sorts on plain values
-/// instead of comparing `DatabaseValue`s (that comparison was a tenth of the flush).
+/// produces them: a field holds one kind, so each list sorts on plain values instead of
+/// comparing `DatabaseValue`s (that comparison was a tenth of the flush).
 ///
 /// Nothing reads `vals` between the insert and the flush except the removal of an existing
 /// document's rows, which flushes first (`DocumentStore.removeSearchRows`), and the commit, which
