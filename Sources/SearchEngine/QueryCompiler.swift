@@ -69,6 +69,7 @@ struct QueryCompiler {
     let db: Database
 
     func compile(_ query: Query) throws(ElasticsearchError) -> CompiledQuery {
+        if let metadata = metadataFieldQuery(query) { return metadata }
         switch query {
         case .matchAll(let boost): return .all(boost: boost)
         case .matchNone: return .none

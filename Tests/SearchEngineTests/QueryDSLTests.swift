@@ -21,6 +21,24 @@ import JSONValue
         #expect(try engine.matching(#"{"match":{"unmapped":"x"}}"#) == [])
     }
 
+    /// `_id` and `_index` are in no mapping, yet ES answers term, terms, match and
+    /// query_string on them (and prefix/wildcard on `_index`); they used to match nothing.
+    @Test func metadataFieldsAnswerTermLevelAndMatchQueries() throws {
+        #expect(try engine.matching(#"{"term":{"_id":"3"}}"#) == ["3"])
+        #expect(try engine.matching(#"{"term":{"_id":{"value":"9"}}}"#) == [])
+        #expect(try engine.matching(#"{"terms":{"_id":["4","2",5]}}"#) == ["2", "4", "5"])
+        #expect(try engine.matching(#"{"match":{"_id":"1"}}"#) == ["1"])
+        #expect(try engine.matching(#"{"query_string":{"query":"_id:2"}}"#) == ["2"])
+        #expect(try engine.matching(#"{"bool":{"filter":[{"range":{"year":{"gte":2012}}}],"must_not":[{"term":{"_id":"3"}}]}}"#) == ["4", "5"])
+        #expect(try engine.matching(#"{"term":{"_index":"movies"}}"#) == ["1", "2", "3", "4", "5"])
+        #expect(try engine.matching(#"{"term":{"_index":"mov*"}}"#) == ["1", "2", "3", "4", "5"])
+        #expect(try engine.matching(#"{"terms":{"_index":["books"]}}"#) == [])
+        #expect(try engine.matching(#"{"prefix":{"_index":"mo"}}"#) == ["1", "2", "3", "4", "5"])
+        #expect(try engine.matching(#"{"wildcard":{"_index":"m?vies"}}"#) == ["1", "2", "3", "4", "5"])
+        #expect(try engine.matching(#"{"wildcard":{"_index":"b*"}}"#) == [])
+        #expect(try engine.matching(#"{"exists":{"field":"_id"}}"#).count == 5)
+    }
+
     @Test func matchPhraseNeedsTheWordsInOrder() throws {
         #expect(try engine.matching(#"{"match_phrase":{"title":"quick brown"}}"#) == ["1"])
         #expect(try engine.matching(#"{"match_phrase":{"title":"brown quick"}}"#) == [])
