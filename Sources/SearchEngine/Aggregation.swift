@@ -27,6 +27,18 @@ public indirect enum AggregationKind: Sendable, Equatable {
     case histogram(field: String, interval: Double, minDocCount: Int)
     case dateHistogram(field: String, interval: DateInterval, minDocCount: Int)
     case metric(Metric, field: String)
+    /// `stats`, or `extended_stats` with its `sigma` (standard deviations for the bounds).
+    case stats(field: String, extended: Bool, sigma: Double)
+}
+
+extension AggregationKind {
+    /// Metric aggregations compute values and take no sub-aggregations.
+    var isMetric: Bool {
+        switch self {
+        case .metric, .stats: return true
+        case .terms, .histogram, .dateHistogram: return false
+        }
+    }
 }
 
 /// `"name": {"<type>": {...}, "aggs": {...}}`.
@@ -63,7 +75,7 @@ public struct Aggregation: Sendable, Equatable {
             }
         }
         guard let kind else { throw .parsing("Missing definition for aggregation [\(name)]") }
-        if case .metric = kind, !subAggregations.isEmpty {
+        if kind.isMetric, !subAggregations.isEmpty {
             throw ElasticsearchError(status: 400, type: "aggregation_initialization_exception",
                                      reason: "Aggregator [\(name)] of type [\(kindName(kind))] cannot accept sub-aggregations")
         }
@@ -76,6 +88,7 @@ public struct Aggregation: Sendable, Equatable {
         case .histogram: return "histogram"
         case .dateHistogram: return "date_histogram"
         case .metric(let metric, _): return metric.rawValue
+        case .stats(_, let extended, _): return extended ? "extended_stats" : "stats"
         }
     }
 
@@ -87,7 +100,7 @@ public struct Aggregation: Sendable, Equatable {
             }
         }
         guard let field = parameters["field"]?.stringValue else {
-            if AggregationKind.Metric(rawValue: type) != nil || ["terms", "histogram", "date_histogram"].contains(type) {
+            if AggregationKind.Metric(rawValue: type) != nil || ["terms", "histogram", "date_histogram", "stats", "extended_stats"].contains(type) {
                 throw .illegalArgument("Required one of fields [field, script], but none were specified. ")
             }
             throw unknownType(type)
@@ -141,6 +154,14 @@ public struct Aggregation: Sendable, Equatable {
                 throw .illegalArgument("[date_histogram] time_zone [\(zone)] is not supported by this node (UTC only)")
             }
             return .dateHistogram(field: field, interval: interval, minDocCount: try integer("min_doc_count", 0))
+        case "stats":
+            try allow(["field"])
+            return .stats(field: field, extended: false, sigma: 2)
+        case "extended_stats":
+            try allow(["field", "sigma"])
+            let sigma = parameters["sigma"].map { $0.doubleValue ?? -1 } ?? 2
+            if sigma < 0 { throw .illegalArgument("[sigma] must be greater than or equal to 0. Found [\(parameters["sigma"].map { $0.serialized() } ?? "")] in [\(name)]") }
+            return .stats(field: field, extended: true, sigma: sigma)
         default:
             guard let metric = AggregationKind.Metric(rawValue: type) else { throw unknownType(type) }
             try allow(metric == .cardinality ? ["field", "precision_threshold"] : ["field"])

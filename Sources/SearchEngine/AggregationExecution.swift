@@ -33,7 +33,7 @@ struct AggregationExecution {
         return .object(result)
     }
 
-    private func fields(_ name: String, _ aggregation: String) throws -> (ids: String, type: FieldType)? {
+    func fields(_ name: String, _ aggregation: String) throws -> (ids: String, type: FieldType)? {
         let infos = targets.compactMap { $0.index.field(name) }
         guard let first = infos.first else { return nil }
         if first.type == .text { throw ElasticsearchError.fielddata(name) }
@@ -44,6 +44,8 @@ struct AggregationExecution {
         switch aggregation.kind {
         case .metric(let metric, let field):
             return try self.metric(metric, field: field, filter: filter, name: aggregation.name)
+        case .stats(let field, let extended, let sigma):
+            return try stats(field: field, extended: extended, sigma: sigma, filter: filter)
         case .terms(let field, let size, let orderByKey, let ascending, let minDocCount):
             guard let (ids, type) = try fields(field, "terms") else {
                 return ["doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []]

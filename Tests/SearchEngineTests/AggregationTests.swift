@@ -74,6 +74,40 @@ import JSONValue
         #expect(empty.serialized() == #"{"min":{"value":null},"sum":{"value":0.0},"avg":{"value":null},"n":{"value":0}}"#)
     }
 
+    /// `stats` and `extended_stats` as ES 7.10 prints them: years 1999, 2005, 2012, 2012, 2020.
+    @Test func statsAndExtendedStats() throws {
+        let stats = try aggregations(#"{"s":{"stats":{"field":"year"}}}"#)
+        #expect(stats.serialized() == #"{"s":{"count":5,"min":1999.0,"max":2020.0,"avg":2009.6,"sum":10048.0}}"#)
+        let extended = try #require(try aggregations(#"{"e":{"extended_stats":{"field":"year","sigma":3}}}"#)["e"])
+        #expect(extended["count"] == 5)
+        #expect(extended["sum_of_squares"] == 20_192_714.0)
+        // Σx² − (Σx)²/n = 253.2: population variance 253.2 / 5, sample variance 253.2 / 4.
+        let population = try #require(extended["variance"]?.doubleValue), sampling = try #require(extended["variance_sampling"]?.doubleValue)
+        #expect(abs(population - 50.64) < 1e-6 && extended["variance_population"]?.doubleValue == population)
+        #expect(abs(sampling - 63.3) < 1e-6)
+        #expect(extended["std_deviation"]?.doubleValue == population.squareRoot())
+        #expect(extended["std_deviation_sampling"]?.doubleValue == sampling.squareRoot())
+        let bounds = try #require(extended["std_deviation_bounds"]?.objectValue)
+        #expect(bounds.keys == ["upper", "lower", "upper_population", "lower_population", "upper_sampling", "lower_sampling"])
+        #expect(bounds["upper"]?.doubleValue == 2009.6 + 3 * population.squareRoot())
+        #expect(bounds["lower_sampling"]?.doubleValue == 2009.6 - 3 * sampling.squareRoot())
+        let dates = try aggregations(#"{"d":{"stats":{"field":"released"}}}"#, query: #"{"term":{"year":1999}}"#)
+        #expect(dates.serialized() == #"{"d":{"count":1,"min":9.255168E11,"max":9.255168E11,"avg":9.255168E11,"sum":9.255168E11,"min_as_string":"1999-05-01T00:00:00.000Z","max_as_string":"1999-05-01T00:00:00.000Z","avg_as_string":"1999-05-01T00:00:00.000Z","sum_as_string":"1999-05-01T00:00:00.000Z"}}"#)
+        let one = try #require(try aggregations(#"{"e":{"extended_stats":{"field":"year"}}}"#, query: #"{"term":{"year":2020}}"#)["e"])
+        #expect(one["variance"] == 0.0 && one["variance_sampling"] == .null && one["std_deviation_bounds"]?["upper_sampling"] == .null)
+        let empty = try aggregations(#"{"s":{"stats":{"field":"year"}},"e":{"extended_stats":{"field":"year"}}}"#, query: #"{"match_none":{}}"#)
+        #expect(empty["s"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0}"#)
+        #expect(empty["e"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0,"sum_of_squares":null,"variance":null,"variance_population":null,"variance_sampling":null,"std_deviation":null,"std_deviation_population":null,"std_deviation_sampling":null,"std_deviation_bounds":{"upper":null,"lower":null,"upper_population":null,"lower_population":null,"upper_sampling":null,"lower_sampling":null}}"#)
+        let keyword = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"stats":{"field":"genre.keyword"}}}"#) }
+        #expect(keyword?.reason == "Field [genre.keyword] of type [keyword] is not supported for aggregation [stats]")
+        let sigma = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"extended_stats":{"field":"year","sigma":-1}}}"#) }
+        #expect(sigma?.reason == "[sigma] must be greater than or equal to 0. Found [-1] in [x]")
+        let option = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"stats":{"field":"year","missing":0}}}"#) }
+        #expect(option?.reason == "[stats] unknown field [missing]")
+        let nested = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"stats":{"field":"year"},"aggs":{"y":{"min":{"field":"year"}}}}}"#) }
+        #expect(nested?.reason == "Aggregator [x] of type [stats] cannot accept sub-aggregations")
+    }
+
     @Test func aggregationErrorsNameTheProblem() throws {
         let unknown = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"percentiles":{"field":"year"}}}"#) }
         #expect(unknown?.type == "parsing_exception")
