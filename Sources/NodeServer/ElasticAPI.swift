@@ -63,8 +63,9 @@ struct ElasticAPI: Sendable {
             return try settings("_all", names: nil, request)
         case (1, "_stats") where method == "GET", (2, _) where s[1] == "_stats" && method == "GET":
             return try stats(s.count == 2 ? s[0] : "_all")
-        case (1, let index) where !index.hasPrefix("_") || method == "PUT":
-            // `PUT /_x` is index creation in ES too, refused as an invalid index name.
+        case (1, let index) where !index.hasPrefix("_") || method == "PUT" || index == "_all":
+            // `PUT /_x` is index creation in ES too, refused as an invalid index name; `_all`
+            // names every index for get, exists and delete.
             return try indexLevel(index, request)
         case (2, let index) where !index.hasPrefix("_"):
             return try indexEndpoint(index, s[1], request, prepared: prepared, user: user)
@@ -79,9 +80,9 @@ struct ElasticAPI: Sendable {
     private func indexLevel(_ index: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
         switch request.method {
         case "PUT": return respond(try engine.createIndex(index, body: try optionalBody(request)))
-        case "DELETE": return respond(try engine.deleteIndex(index))
+        case "DELETE": return respond(try engine.deleteIndex(index, ignoreUnavailable: request.flag("ignore_unavailable")))
         case "HEAD": return NodeResponse(status: engine.indexExists(index) ? 200 : 404, body: .empty)
-        case "GET": return respond(try engine.getIndex(index))
+        case "GET": return respond(try engine.getIndex(index, ignoreUnavailable: request.flag("ignore_unavailable")))
         default: throw noHandler(request)
         }
     }
@@ -201,9 +202,17 @@ struct ElasticAPI: Sendable {
         return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex, parameters: request.parameters)))
     }
 
-    /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`.
+    /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`;
+    /// `health=green|yellow|red` keeps the indices of that health (`RestIndicesAction`).
     private func catIndices(_ expression: String, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
-        let rows = try engine.indexStats(expression).compactMap { $0.catJSON.objectValue }
+        var stats = try engine.indexStats(expression)
+        if let health = request.parameters["health"] {
+            guard ["green", "yellow", "red"].contains(health.lowercased()) else {
+                throw .illegalArgument("unknown cluster health status [\(health)]")
+            }
+            stats.removeAll { $0.health != health.lowercased() }
+        }
+        let rows = stats.compactMap { $0.catJSON.objectValue }
         return cat(rows, defaults: ["health", "status", "index", "uuid", "pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"],
                    rightAligned: ["pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"], request)
     }

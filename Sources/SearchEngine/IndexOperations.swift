@@ -125,8 +125,10 @@ extension SearchEngine {
     }
 
     /// `DELETE /{index}`: names, comma lists, wildcards or `_all`.
-    public func deleteIndex(_ expression: String) throws(ElasticsearchError) -> EngineResponse {
-        let names = try resolveIndices(expression)
+    /// `DELETE /{index}`; `ignoreUnavailable` (`?ignore_unavailable=true`) skips names that do
+    /// not exist instead of answering 404, and is still acknowledged when nothing was deleted.
+    public func deleteIndex(_ expression: String, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
+        let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
         try write { db, catalog in
             for name in names {
                 guard let index = catalog.removeValue(forKey: name) else { continue }
@@ -148,9 +150,9 @@ extension SearchEngine {
     }
 
     /// `GET /{index}`: aliases, mappings and settings of each resolved index.
-    public func getIndex(_ expression: String) throws(ElasticsearchError) -> EngineResponse {
+    public func getIndex(_ expression: String, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
         let catalog = catalog.snapshot
-        let body = JSONObject(try resolveIndices(expression).compactMap { name -> (String, JSON)? in
+        let body = JSONObject(try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable).compactMap { name -> (String, JSON)? in
             guard let index = catalog[name] else { return nil }
             return (name, ["aliases": [:], "mappings": index.mapping.json, "settings": index.settingsJSON])
         })

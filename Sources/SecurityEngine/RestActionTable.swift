@@ -64,8 +64,9 @@ public enum RestActionTable {
             case "_field_caps": return getOrPost ? RestAction(actions: ["indices:data/read/field_caps"], indices: ["_all"]) : nil
             default:
                 // `PUT /{index}` matches any unknown first segment in ES's path trie, so
-                // `PUT /_secret` reaches index creation and its invalid_index_name_exception.
-                guard !first.hasPrefix("_") || method == "PUT" else { return nil }
+                // `PUT /_secret` reaches index creation and its invalid_index_name_exception;
+                // `_all` is an index expression for get, exists and delete.
+                guard !first.hasPrefix("_") || method == "PUT" || first == "_all" else { return nil }
                 switch method {
                 case "PUT": return RestAction(actions: ["indices:admin/create"], indices: [first])
                 case "DELETE": return RestAction(actions: ["indices:admin/delete"], indices: indices(first))

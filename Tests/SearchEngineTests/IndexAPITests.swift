@@ -60,6 +60,13 @@ import JSONValue
         let error = #expect(throws: ElasticsearchError.self) { try engine.deleteIndex("nope") }
         #expect(error?.status == 404)
         #expect(error?.type == "index_not_found_exception")
+        // ?ignore_unavailable=true: missing names are skipped, the rest deleted, still acknowledged.
+        #expect(try engine.deleteIndex("nope", ignoreUnavailable: true).body == json(#"{"acknowledged":true}"#))
+        _ = try engine.createIndex("logs-c", body: nil)
+        #expect(try engine.deleteIndex("nope,logs-c", ignoreUnavailable: true).body == json(#"{"acknowledged":true}"#))
+        #expect(engine.indexNames == ["movies"])
+        #expect(try engine.getIndex("nope", ignoreUnavailable: true).body == json("{}"))
+        #expect(try engine.getIndex("_all").body.objectValue?.keys == ["movies"])
         _ = try engine.deleteIndex("_all")
         #expect(engine.indexNames.isEmpty)
     }

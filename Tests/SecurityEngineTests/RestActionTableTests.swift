@@ -13,6 +13,8 @@ import Testing
         ("PUT", "/logs-1/_mapping", ["indices:admin/mapping/put"], ["logs-1"], .actions),
         ("GET", "/logs-1/_mapping", ["indices:admin/mappings/get"], ["logs-1"], .actions),
         ("GET", "/logs-1", ["indices:admin/get"], ["logs-1"], .actions),
+        ("GET", "/_all", ["indices:admin/get"], ["_all"], .actions),
+        ("DELETE", "/_all", ["indices:admin/delete"], ["_all"], .actions),
         ("PUT", "/logs-1/_doc/1", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
         ("POST", "/logs-1/_doc", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
         ("PUT", "/logs-1/_create/1", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.create)),
@@ -53,6 +55,7 @@ import Testing
 
     @Test func unknownRoutes() {
         #expect(RestActionTable.lookup(method: "PATCH", path: "/") == nil)
+        #expect(RestActionTable.lookup(method: "GET", path: "/_other") == nil)
         #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/stats/x/y") == nil)
         #expect(RestActionTable.lookup(method: "PUT", path: "/_search/scroll") == nil)
     }
