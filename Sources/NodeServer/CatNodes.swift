@@ -40,7 +40,7 @@ extension ElasticAPI {
     }
 
     /// The role names of a node that holds them all (`node.roles`, sorted as OpenSearch lists them).
-    private static func roles(_ flavor: Flavor) -> [String] {
+    static func roles(_ flavor: Flavor) -> [String] {
         switch flavor {
         case .openDistro: ["data", "ingest", "master", "remote_cluster_client"]
         case .openSearch: ["cluster_manager", "data", "ingest", "remote_cluster_client"]

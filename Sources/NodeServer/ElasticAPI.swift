@@ -38,6 +38,8 @@ struct ElasticAPI: Sendable {
             return catNodes(request)
         case (2, "_cat") where s[1] == "plugins" && read:
             return catPlugins(request)
+        case (_, "_nodes") where method == "GET":
+            return try nodes(s.dropFirst(), request)
         case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:
             return try catCount(s.count == 3 ? s[2] : "_all", request)
         case (1, "_bulk") where method == "POST" || method == "PUT":

@@ -21,6 +21,7 @@ public final class SearchNode: Sendable {
     let identities = PeerIdentityCache()
     let tls: (holder: TLSContextHolder, certificates: NodeCertificates)?
     let pipeline: RequestPipeline
+    let identity: NodeIdentity
     let logger: Logger
     private let serviceGroup = NIOLockedValueBox<ServiceGroup?>(nil)
 
@@ -61,13 +62,15 @@ public final class SearchNode: Sendable {
             tls = nil
         }
 
-        let identity = NodeIdentity(flavor: settings.flavor, nodeName: settings.nodeName, clusterName: settings.clusterName,
-                                    clusterUUID: try Self.persistentIdentifier(data.appendingPathComponent("cluster_uuid")),
-                                    overrideMainResponseVersion: configuration.overrideMainResponseVersion,
-                                    hostAddress: PublishAddress.of(networkHost: settings.networkHost))
+        let nodeID = try Self.persistentIdentifier(data.appendingPathComponent("node_id"))
+        identity = NodeIdentity(flavor: settings.flavor, nodeName: settings.nodeName, clusterName: settings.clusterName,
+                                clusterUUID: try Self.persistentIdentifier(data.appendingPathComponent("cluster_uuid")),
+                                overrideMainResponseVersion: configuration.overrideMainResponseVersion,
+                                hostAddress: PublishAddress.of(networkHost: settings.networkHost), nodeID: nodeID,
+                                bindHost: settings.networkHost, httpPort: settings.httpPort,
+                                maxContentLength: configuration.maxContentLength, dataPath: data.path)
         auditLog = AuditLog(sink: Self.auditSink(settings.auditType, data: data), engine: engine, logger: logger)
-        let recorder = AuditRecorder(log: auditLog, security: security, node: identity,
-                                     nodeID: try Self.persistentIdentifier(data.appendingPathComponent("node_id")),
+        let recorder = AuditRecorder(log: auditLog, security: security, node: identity, nodeID: nodeID,
                                      hostAddress: settings.networkHost, hostName: ProcessInfo.processInfo.hostName)
         pipeline = RequestPipeline(security: security, securityAPI: securityAPI, elastic: ElasticAPI(engine: engine, node: identity),
                                    audit: recorder, metrics: metrics, revocation: revocation, certificates: tls?.certificates)
@@ -101,7 +104,11 @@ public final class SearchNode: Sendable {
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),
                                                    serverName: nil),
-                              onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                              onServerRunning: { [identity] channel in
+                                  let port = channel.localAddress?.port ?? 0
+                                  identity.httpPort.bound(port)
+                                  await onServerRunning(port)
+                              },
                               logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: AuditService(log: auditLog))],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -47,6 +47,11 @@ public enum RestActionTable {
         let read = method == "GET" || method == "HEAD"
         let getOrPost = read || method == "POST"
         func indices(_ segment: String) -> [String] { segment.split(separator: ",").map(String.init) }
+        if segments.first == "_nodes", method == "GET", segments.count <= 5 {
+            // RestNodesStatsAction's routes put `stats` second or third; the rest are RestNodesInfoAction's.
+            let stats = segments.dropFirst().prefix(2).contains("stats")
+            return RestAction(actions: [stats ? "cluster:monitor/nodes/stats" : "cluster:monitor/nodes/info"])
+        }
         switch segments.count {
         case 0:
             return read ? RestAction(actions: ["cluster:monitor/main"]) : nil

@@ -73,6 +73,8 @@ import Testing
             let roles = try await lab.curl("GET", "/_cat/nodes?h=node.roles,cluster_manager,name", as: "admin")
             #expect(roles.body == "cluster_manager,data,ingest,remote_cluster_client * search-node\n")
             #expect(try await lab.curl("GET", "/_cat/plugins?h=component,version", as: "admin").body == "opensearch-security 2.19.0.0\n")
+            let nodes = try await lab.curl("GET", "/_nodes/_cluster_manager/plugins?filter_path=nodes.*.version,nodes.*.roles,nodes.*.plugins.name", as: "admin")
+            #expect(nodes.body.hasSuffix(#"{"version":"2.19.0","roles":["cluster_manager","data","ingest","remote_cluster_client"],"plugins":[{"name":"opensearch-security"}]}}}"#))
         }
     }
 
@@ -186,6 +188,44 @@ import Testing
         }
     }
 
+    /// `_nodes` (what sniffing clients read) and `_nodes/stats`, with ES's node and metric filters.
+    @Test func nodesInfoAndStats() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies/_doc/1", as: "admin", body: #"{"title":"Heat"}"#).status == 201)
+            let sniff = try JSON(parsing: try await lab.curl("GET", "/_nodes/_all/http", as: "admin").body)
+            #expect(sniff["_nodes"] == json(#"{"total":1,"successful":1,"failed":0}"#))
+            let nodes = try #require(sniff["nodes"]?.objectValue)
+            let (id, entry) = try #require(nodes.first(where: { _ in true }))
+            #expect(nodes.count == 1 && id.count == 22)
+            #expect(entry["name"] == "search-node" && entry["version"] == "7.10.2" && entry["build_flavor"] == "oss")
+            #expect(entry["roles"] == json(#"["data","ingest","master","remote_cluster_client"]"#))
+            #expect(entry["http"]?["publish_address"]?.stringValue == "127.0.0.1:\(lab.port)")
+            #expect(entry["http"]?["bound_address"] == .array([.string("127.0.0.1:\(lab.port)")]))
+            #expect(entry["os"] == nil && entry["settings"] == nil)
+            let full = try JSON(parsing: try await lab.curl("GET", "/_nodes", as: "admin").body)
+            #expect(full["nodes"]?[id]?.objectValue?.keys.suffix(7) == ["attributes", "settings", "os", "process", "http", "plugins", "modules"])
+            #expect(full["nodes"]?[id]?["plugins"]?[0]?["name"] == "opendistro_security")
+            #expect(full["nodes"]?[id]?["settings"]?["http"]?["port"]?.stringValue == String(lab.port))
+            let byName = try JSON(parsing: try await lab.curl("GET", "/_nodes/search-*/process", as: "admin").body)
+            #expect(byName["nodes"]?[id]?["process"]?["mlockall"] == false)
+            #expect(try await lab.curl("GET", "/_nodes/other-node", as: "admin").body.contains(#""_nodes":{"total":0,"successful":0,"failed":0},"cluster_name":"certlab","nodes":{}"#))
+            let unknown = try await lab.curl("GET", "/_nodes/_all/nonsense", as: "admin")
+            #expect(unknown.status == 400 && unknown.body.contains("request [/_nodes/_all/nonsense] contains unrecognized metric: [nonsense]"))
+            let stats = try JSON(parsing: try await lab.curl("GET", "/_nodes/stats/indices,os,process,fs", as: "admin").body)
+            let node = try #require(stats["nodes"]?[id])
+            #expect(node["indices"]?["docs"] == json(#"{"count":1,"deleted":0}"#))
+            #expect((node["os"]?["mem"]?["total_in_bytes"]?.intValue ?? 0) > 0 && (node["fs"]?["total"]?["available_in_bytes"]?.intValue ?? 0) > 0)
+            #expect((node["process"]?["open_file_descriptors"]?.intValue ?? 0) > 0 && node["jvm"] == nil)
+            let docsOnly = try JSON(parsing: try await lab.curl("GET", "/_nodes/_local/stats/indices/docs", as: "admin").body)
+            #expect(docsOnly["nodes"]?[id]?["indices"] == json(#"{"docs":{"count":1,"deleted":0}}"#))
+            let misplaced = try await lab.curl("GET", "/_nodes/stats/os/docs", as: "admin")
+            #expect(misplaced.status == 400 && misplaced.body.contains("contains index metrics [docs] but indices stats not requested"))
+            #expect(try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":["CLIENT1"]}"#).status == 200)
+            let refused = try await lab.curl("GET", "/_nodes/stats", as: "CLIENT1")
+            #expect(refused.status == 403 && refused.body.contains("no permissions for [cluster:monitor/nodes/stats] and User [name=CLIENT1"))
+        }
+    }
+
     /// `_delete_by_query` needs `indices:data/write/delete/byquery` and a search on the index.
     @Test func deleteByQueryThroughTheNode() async throws {
         try await LabNode.with { lab in
@@ -216,3 +256,6 @@ import Testing
         }
     }
 }
+
+/// A JSON literal of a test, nil if it does not parse (which fails the comparison it is in).
+private func json(_ text: String) -> JSON? { try? JSON(parsing: text) }

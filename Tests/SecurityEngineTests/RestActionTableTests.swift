@@ -14,6 +14,10 @@ import Testing
         ("GET", "/logs-1/_mapping", ["indices:admin/mappings/get"], ["logs-1"], .actions),
         ("GET", "/logs-1", ["indices:admin/get"], ["logs-1"], .actions),
         ("GET", "/_all", ["indices:admin/get"], ["_all"], .actions),
+        ("GET", "/_nodes", ["cluster:monitor/nodes/info"], [], .actions),
+        ("GET", "/_nodes/_all/http", ["cluster:monitor/nodes/info"], [], .actions),
+        ("GET", "/_nodes/stats", ["cluster:monitor/nodes/stats"], [], .actions),
+        ("GET", "/_nodes/_local/stats/indices/docs", ["cluster:monitor/nodes/stats"], [], .actions),
         ("DELETE", "/_all", ["indices:admin/delete"], ["_all"], .actions),
         ("PUT", "/logs-1/_doc/1", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
         ("POST", "/logs-1/_doc", ["indices:data/write/index"], ["logs-1"], .singleDocumentWrite(.index)),
@@ -56,7 +60,8 @@ import Testing
     @Test func unknownRoutes() {
         #expect(RestActionTable.lookup(method: "PATCH", path: "/") == nil)
         #expect(RestActionTable.lookup(method: "GET", path: "/_other") == nil)
-        #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/stats/x/y") == nil)
+        #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/a/stats/b/c/d") == nil)
+        #expect(RestActionTable.lookup(method: "POST", path: "/_nodes") == nil)
         #expect(RestActionTable.lookup(method: "PUT", path: "/_search/scroll") == nil)
     }
 }
