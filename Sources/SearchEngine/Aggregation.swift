@@ -29,6 +29,17 @@ public indirect enum AggregationKind: Sendable, Equatable {
     case metric(Metric, field: String)
     /// `stats`, or `extended_stats` with its `sigma` (standard deviations for the bounds).
     case stats(field: String, extended: Bool, sigma: Double)
+    /// One bucket of the documents that match a query.
+    case filter(Query)
+    /// A bucket per named query (`keyed`: an object of buckets; else an array in request order),
+    /// and an `other` bucket of the rest when `otherBucketKey` is set.
+    case filters([NamedFilter], keyed: Bool, otherBucketKey: String?)
+}
+
+/// One query of a `filters` aggregation and the key of its bucket.
+public struct NamedFilter: Sendable, Equatable {
+    public var key: String
+    public var query: Query
 }
 
 extension AggregationKind {
@@ -36,7 +47,7 @@ extension AggregationKind {
     var isMetric: Bool {
         switch self {
         case .metric, .stats: return true
-        case .terms, .histogram, .dateHistogram: return false
+        case .terms, .histogram, .dateHistogram, .filter, .filters: return false
         }
     }
 }
@@ -89,10 +100,14 @@ public struct Aggregation: Sendable, Equatable {
         case .dateHistogram: return "date_histogram"
         case .metric(let metric, _): return metric.rawValue
         case .stats(_, let extended, _): return extended ? "extended_stats" : "stats"
+        case .filter: return "filter"
+        case .filters: return "filters"
         }
     }
 
     private static func parseKind(_ type: String, _ body: JSON, name: String) throws(ElasticsearchError) -> AggregationKind {
+        if type == "filter" { return .filter(try Query.parse(body)) }
+        if type == "filters" { return try parseFilters(body) }
         guard let parameters = body.objectValue else { throw .parsing("Expected [START_OBJECT] under [\(type)], but got a [\(body.tokenName)] in [\(name)]") }
         func allow(_ keys: Set<String>) throws(ElasticsearchError) {
             for key in parameters.keys where !keys.contains(key) {
@@ -167,6 +182,32 @@ public struct Aggregation: Sendable, Equatable {
             try allow(metric == .cardinality ? ["field", "precision_threshold"] : ["field"])
             return .metric(metric, field: field)
         }
+    }
+
+    /// `{"filters": {...} | [...], "other_bucket": bool, "other_bucket_key": "..."}`. Named filters
+    /// are kept sorted by key, as ES's `FiltersAggregationBuilder` keeps them; anonymous ones in
+    /// request order. A key for the other bucket turns it on (its default key is `_other_`).
+    private static func parseFilters(_ body: JSON) throws(ElasticsearchError) -> AggregationKind {
+        guard let parameters = body.objectValue else { throw .parsing("Expected [START_OBJECT] under [filters], but got a [\(body.tokenName)]") }
+        for key in parameters.keys where !["filters", "other_bucket", "other_bucket_key"].contains(key) {
+            throw .parsing("[filters] unknown field [\(key)]")
+        }
+        var filters: [NamedFilter] = []
+        let keyed: Bool
+        switch parameters["filters"] {
+        case .object(let named)?:
+            keyed = true
+            for (key, query) in named { filters.append(NamedFilter(key: key, query: try Query.parse(query))) }
+            filters.sort { $0.key < $1.key }
+        case .array(let anonymous)?:
+            keyed = false
+            for (position, query) in anonymous.enumerated() { filters.append(NamedFilter(key: String(position), query: try Query.parse(query))) }
+        default:
+            throw .illegalArgument("[filters] cannot be null")
+        }
+        let otherKey = parameters["other_bucket_key"]?.stringValue
+        let other = parameters["other_bucket"]?.boolValue ?? (otherKey != nil)
+        return .filters(filters, keyed: keyed, otherBucketKey: other ? otherKey ?? "_other_" : nil)
     }
 
     private static func unknownType(_ type: String) -> ElasticsearchError {

@@ -26,6 +26,8 @@ struct AggregationFilter {
 struct AggregationExecution {
     let db: Database
     let targets: [SearchTarget]
+    /// The clock of date math in `filter`/`filters` queries (`now-1d`).
+    var now = Int64(Date().timeIntervalSince1970 * 1000)
 
     func run(_ aggregations: [Aggregation], filter: AggregationFilter) throws -> JSON {
         var result = JSONObject()
@@ -46,6 +48,10 @@ struct AggregationExecution {
             return try self.metric(metric, field: field, filter: filter, name: aggregation.name)
         case .stats(let field, let extended, let sigma):
             return try stats(field: field, extended: extended, sigma: sigma, filter: filter)
+        case .filter(let query):
+            return .object(try bucket(aggregation, filter.adding(try matching(query))))
+        case .filters(let filters, let keyed, let otherBucketKey):
+            return try filtersBuckets(aggregation, filters, keyed: keyed, otherBucketKey: otherBucketKey, filter: filter)
         case .terms(let field, let size, let orderByKey, let ascending, let minDocCount):
             guard let (ids, type) = try fields(field, "terms") else {
                 return ["doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []]
@@ -105,7 +111,7 @@ struct AggregationExecution {
         }
     }
 
-    private func addSubAggregations(_ aggregation: Aggregation, _ bucket: inout JSONObject, _ filter: AggregationFilter) throws {
+    func addSubAggregations(_ aggregation: Aggregation, _ bucket: inout JSONObject, _ filter: AggregationFilter) throws {
         for sub in aggregation.subAggregations { bucket[sub.name] = try run(sub, filter: filter) }
     }
 

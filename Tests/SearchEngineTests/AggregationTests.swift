@@ -108,6 +108,27 @@ import JSONValue
         #expect(nested?.reason == "Aggregator [x] of type [stats] cannot accept sub-aggregations")
     }
 
+    /// `filter` and `filters` buckets are queries over the search's hits, with sub-aggregations.
+    @Test func filterAndFiltersBuckets() throws {
+        let recent = try aggregations(#"{"recent":{"filter":{"range":{"year":{"gte":2010}}},"aggs":{"best":{"max":{"field":"rating"}}}}}"#)
+        #expect(recent.serialized() == #"{"recent":{"doc_count":3,"best":{"value":8.199999809265137}}}"#)
+        let narrowed = try aggregations(#"{"quick":{"filter":{"match":{"title":"quick"}}}}"#, query: #"{"term":{"year":2012}}"#)
+        #expect(narrowed.serialized() == #"{"quick":{"doc_count":1}}"#)
+        // Named filters come back sorted by key; other_bucket_key turns the other bucket on.
+        let named = try aggregations(#"{"f":{"filters":{"filters":{"z_drama":{"term":{"genre.keyword":"drama"}},"a_old":{"range":{"year":{"lt":2000}}}},"other_bucket_key":"rest"},"aggs":{"n":{"value_count":{"field":"year"}}}}}"#)
+        #expect(named.serialized() == #"{"f":{"buckets":{"a_old":{"doc_count":1,"n":{"value":1}},"z_drama":{"doc_count":2,"n":{"value":2}},"rest":{"doc_count":2,"n":{"value":2}}}}}"#)
+        let anonymous = try aggregations(#"{"f":{"filters":{"filters":[{"match":{"title":"brown"}},{"exists":{"field":"director.name"}}],"other_bucket":true}}}"#)
+        #expect(anonymous.serialized() == #"{"f":{"buckets":[{"doc_count":2},{"doc_count":1},{"doc_count":2}]}}"#)
+        let empty = try aggregations(#"{"f":{"filters":{"filters":{"none":{"term":{"genre.keyword":"western"}}}}}}"#)
+        #expect(empty.serialized() == #"{"f":{"buckets":{"none":{"doc_count":0}}}}"#)
+        let inTerms = try aggregations(#"{"g":{"terms":{"field":"genre.keyword","size":1},"aggs":{"good":{"filter":{"range":{"rating":{"gte":6}}}}}}}"#)
+        #expect(inTerms["g"]?["buckets"]?.serialized() == #"[{"key":"drama","doc_count":2,"good":{"doc_count":1}}]"#)
+        let bad = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"f":{"filters":{"filters":{"x":{"nonsense":{}}}}}}"#) }
+        #expect(bad?.type == "parsing_exception")
+        let option = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"f":{"filters":{"filters":{},"colour":1}}}"#) }
+        #expect(option?.reason == "[filters] unknown field [colour]")
+    }
+
     @Test func aggregationErrorsNameTheProblem() throws {
         let unknown = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"percentiles":{"field":"year"}}}"#) }
         #expect(unknown?.type == "parsing_exception")
