@@ -28,8 +28,8 @@ struct ElasticAPI: Sendable {
         case (0, _) where read:
             return .json(RootInfo.body(flavor: node.flavor, nodeName: node.nodeName, clusterName: node.clusterName,
                                        clusterUUID: node.clusterUUID, overrideMainResponseVersion: node.overrideMainResponseVersion))
-        case (2, "_cluster") where s[1] == "health" && read:
-            return respond(engine.clusterHealth(clusterName: node.clusterName))
+        case (2, "_cluster") where s[1] == "health" && read, (3, "_cluster") where s[1] == "health" && read:
+            return try clusterHealth(request)
         case (2, "_cat") where s[1] == "indices" && read, (3, "_cat") where s[1] == "indices" && read:
             return try catIndices(s.count == 3 ? s[2] : "_all", request)
         case (2, "_cat") where s[1] == "health" && read:
@@ -202,6 +202,17 @@ struct ElasticAPI: Sendable {
             return respond(engine.multiSearch(search, rejections: rejections))
         }
         return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex, parameters: request.parameters)))
+    }
+
+    /// `_cluster/health[/{index}]` as it stands now, with `level`; `RequestPipeline` waits
+    /// for the request's `HealthWait` conditions around it.
+    func clusterHealth(_ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
+        let text = request.parameters["level"] ?? "cluster"
+        guard let level = SearchEngine.HealthLevel(rawValue: text.lowercased()) else {
+            throw .illegalArgument("No enum constant org.elasticsearch.action.admin.cluster.health.ClusterHealthRequest.Level.\(text.uppercased())")
+        }
+        let indices = request.segments.count == 3 ? request.segments[2] : nil
+        return respond(engine.clusterHealth(clusterName: node.clusterName, indices: indices, level: level))
     }
 
     /// `_cat/indices`: the text table (`v` for headers, `h` to pick columns) or `format=json`;

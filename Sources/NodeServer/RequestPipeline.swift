@@ -96,7 +96,7 @@ final class RequestPipeline: Sendable {
               !security.skipsAuthentication(method: request.method, path: request.path),
               !SecurityDashboard.handles(path: request.path),
               let action = RestActionTable.lookup(method: request.method, segments: request.segments),
-              Self.answersInline(action) else { return nil }
+              Self.answersInline(action), !HealthWait.mayWait(request) else { return nil }
         if let refused = refusedRevoked(incoming) { return refused }
         switch admit(incoming, security.authenticate(authenticationRequest(incoming), memo: &memo)) {
         case .failure(let refusal):
@@ -250,6 +250,9 @@ final class RequestPipeline: Sendable {
             return render(error)
         }
         recordGranted(incoming, action: action, user: user)
+        if action.actions == ["cluster:monitor/health"], request.segments.first == "_cluster" {
+            return await waitedHealth(request)
+        }
         if request.segments == ["_prometheus", "metrics"] {
             return NodeResponse(body: .bytes(metrics.exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8"))
         }
@@ -266,6 +269,28 @@ final class RequestPipeline: Sendable {
             return render(error)
         } catch {
             return render(ElasticsearchError(status: 500, type: "exception", reason: "\(error)"))
+        }
+    }
+
+    /// `_cluster/health` once its `HealthWait` conditions hold, or at their timeout with
+    /// `timed_out: true` and 408. Polls the (in-memory) catalog every 50 ms, holding no thread.
+    private func waitedHealth(_ request: ElasticRequest) async -> NodeResponse {
+        do {
+            guard let wait = try HealthWait.of(request) else { return try elastic.clusterHealth(request) }
+            let deadline = ContinuousClock.now + wait.timeout
+            while true {
+                let response = try elastic.clusterHealth(request)
+                let exists = !wait.indicesMustExist || (try? elastic.engine.resolveIndices(request.segments[2])) != nil
+                guard case .json(let body) = response.body, var object = body.objectValue else { return response }
+                if wait.isSatisfied(body, indicesExist: exists) { return response }
+                if ContinuousClock.now >= deadline {
+                    object["timed_out"] = true
+                    return NodeResponse(status: 408, body: .json(.object(object)))
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        } catch {
+            return render(error)
         }
     }
 

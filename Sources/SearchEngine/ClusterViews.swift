@@ -55,20 +55,4 @@ extension SearchEngine {
             }
         }
     }
-
-    /// `GET /_cluster/health` of this single node: `yellow` while any index wants replicas.
-    public func clusterHealth(clusterName: String) -> EngineResponse {
-        let indices = catalog.snapshot.values
-        let primaries = indices.map(\.numberOfShards).reduce(0, +)
-        let unassigned = indices.map { $0.numberOfShards * $0.numberOfReplicas }.reduce(0, +)
-        let percent = primaries + unassigned == 0 ? 100.0 : Double(primaries) * 100 / Double(primaries + unassigned)
-        return EngineResponse(body: [
-            "cluster_name": .string(clusterName), "status": .string(unassigned > 0 ? "yellow" : "green"), "timed_out": false,
-            "number_of_nodes": 1, "number_of_data_nodes": 1,
-            "active_primary_shards": .int(Int64(primaries)), "active_shards": .int(Int64(primaries)),
-            "relocating_shards": 0, "initializing_shards": 0, "unassigned_shards": .int(Int64(unassigned)),
-            "delayed_unassigned_shards": 0, "number_of_pending_tasks": 0, "number_of_in_flight_fetch": 0,
-            "task_max_waiting_in_queue_millis": 0, "active_shards_percent_as_number": .double(percent),
-        ])
-    }
 }

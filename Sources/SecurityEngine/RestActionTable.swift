@@ -118,6 +118,8 @@ public enum RestActionTable {
             }
         case 3:
             let (first, second) = (segments[0], segments[1])
+            // A cluster permission whatever indices the path names (the plugin's isClusterPerm).
+            if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).

@@ -15,6 +15,7 @@ import Testing
         ("GET", "/logs-1", ["indices:admin/get"], ["logs-1"], .actions),
         ("GET", "/_all", ["indices:admin/get"], ["_all"], .actions),
         ("GET", "/_nodes", ["cluster:monitor/nodes/info"], [], .actions),
+        ("GET", "/_cluster/health/logs-*", ["cluster:monitor/health"], [], .actions),
         ("GET", "/_nodes/_all/http", ["cluster:monitor/nodes/info"], [], .actions),
         ("GET", "/_nodes/stats", ["cluster:monitor/nodes/stats"], [], .actions),
         ("GET", "/_nodes/_local/stats/indices/docs", ["cluster:monitor/nodes/stats"], [], .actions),
