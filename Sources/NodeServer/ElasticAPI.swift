@@ -38,6 +38,14 @@ struct ElasticAPI: Sendable {
             return catNodes(request)
         case (2, "_cat") where s[1] == "plugins" && read:
             return catPlugins(request)
+        case (1, "_cat") where read:
+            return catIndex()
+        case (2, "_cat") where s[1] == "shards" && read, (3, "_cat") where s[1] == "shards" && read:
+            return try catShards(s.count == 3 ? s[2] : "_all", request)
+        case (2, "_cat") where s[1] == "master" && read:
+            return catMaster(request)
+        case (2, "_cat") where s[1] == "allocation" && read:
+            return try catAllocation(request)
         case (_, "_nodes") where method == "GET":
             return try nodes(s.dropFirst(), request)
         case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:

@@ -60,6 +60,8 @@ public enum RestActionTable {
             switch first {
             case "_bulk": return method == "POST" || method == "PUT" ? RestAction(actions: ["indices:data/write/bulk"], check: .bulk) : nil
             case "_search", "_count": return getOrPost ? RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) : nil
+            // RestCatAction prints the list of `_cat` endpoints without calling any action.
+            case "_cat": return read ? RestAction(actions: []) : nil
             case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
             case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"], check: .multiSearch) : nil
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
@@ -90,6 +92,9 @@ public enum RestActionTable {
                 return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/info", "cluster:monitor/nodes/stats"])
             }
             if first == "_cat", second == "plugins", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/info"]) }
+            if first == "_cat", second == "shards", read { return catShards(["_all"]) }
+            if first == "_cat", second == "master", read { return RestAction(actions: ["cluster:monitor/state"]) }
+            if first == "_cat", second == "allocation", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/stats"]) }
             // `_cat/count` is a size-0 search (`RestCountAction` of `_cat`).
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) }
             // The prometheus-exporter plugin's endpoint, which the node serves (cluster monitoring).
@@ -121,6 +126,7 @@ public enum RestActionTable {
             // A cluster permission whatever indices the path names (the plugin's isClusterPerm).
             if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
+            if first == "_cat", second == "shards", read { return catShards(indices(segments[2])) }
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
             if first == "_search", second == "scroll" { return scroll(method) }
@@ -161,6 +167,11 @@ public enum RestActionTable {
         case "GET", "POST": RestAction(actions: ["indices:data/read/scroll"])
         default: nil
         }
+    }
+
+    /// `_cat/shards` (RestShardsAction): the cluster state, then the indices' stats.
+    private static func catShards(_ names: [String]) -> RestAction {
+        RestAction(actions: ["cluster:monitor/state", "indices:monitor/stats"], indices: names)
     }
 
     /// `_cat/indices` (reference §5): settings first (decides visible indices), then state,
