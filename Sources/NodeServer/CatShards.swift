@@ -12,7 +12,7 @@ import SearchEngine
 /// by shard: an index of several shards shows its documents and size on shard 0.
 extension ElasticAPI {
     /// The `_cat` endpoints this node serves, as `GET /_cat` lists them.
-    static let catEndpoints = ["/_cat/allocation", "/_cat/shards", "/_cat/shards/{index}", "/_cat/master", "/_cat/nodes",
+    static let catEndpoints = ["/_cat/allocation", "/_cat/shards", "/_cat/shards/{index}", "/_cat/master", "/_cat/nodes", "/_cat/templates",
                                "/_cat/indices", "/_cat/indices/{index}", "/_cat/count", "/_cat/count/{index}", "/_cat/health",
                                "/_cat/plugins"]
 

@@ -40,6 +40,10 @@ struct ElasticAPI: Sendable {
             return catPlugins(request)
         case (1, "_cat") where read:
             return catIndex()
+        case (1, "_template"), (2, "_template"):
+            return try template(s.count == 2 ? s[1] : nil, request)
+        case (2, "_cat") where s[1] == "templates" && read, (3, "_cat") where s[1] == "templates" && read:
+            return try catTemplates(s.count == 3 ? s[2] : nil, request)
         case (2, "_cat") where s[1] == "shards" && read, (3, "_cat") where s[1] == "shards" && read:
             return try catShards(s.count == 3 ? s[2] : "_all", request)
         case (2, "_cat") where s[1] == "master" && read:
@@ -277,7 +281,7 @@ struct ElasticAPI: Sendable {
         return try SearchEngine.parseBody(request.body)
     }
 
-    private func requiredBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON {
+    func requiredBody(_ request: ElasticRequest) throws(ElasticsearchError) -> JSON {
         guard let body = try optionalBody(request) else { throw ElasticsearchError.parsing("request body is required") }
         return body
     }

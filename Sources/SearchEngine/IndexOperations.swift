@@ -8,6 +8,17 @@ extension SearchEngine {
     /// `PUT /{index}` with optional `{"settings":{...},"mappings":{...},"aliases":{}}`.
     public func createIndex(_ name: String, body: JSON?) throws(ElasticsearchError) -> EngineResponse {
         try IndexName.validate(name)
+        _ = try Self.parseCreateBody(body)  // the request's own errors come first
+        try write { db, catalog in
+            if let existing = catalog[name] { throw ElasticsearchError.indexAlreadyExists(name, uuid: existing.uuid) }
+            let effective = try Self.parseCreateBody(try Self.applyingTemplates(db, to: name, body: body))
+            try Self.createIndexRow(db, &catalog, name: name, shards: effective.shards, replicas: effective.replicas, mapping: effective.mapping)
+        }
+        return EngineResponse(body: ["acknowledged": true, "shards_acknowledged": true, "index": .string(name)])
+    }
+
+    /// The shards, replicas and mapping of a create-index body (`settings`, `mappings`, empty `aliases`).
+    static func parseCreateBody(_ body: JSON?) throws(ElasticsearchError) -> (shards: Int, replicas: Int, mapping: Mapping) {
         var shards = 1, replicas = 1
         var mapping = Mapping()
         if let body, !body.isNull {
@@ -25,12 +36,7 @@ extension SearchEngine {
                 }
             }
         }
-        let finalShards = shards, finalReplicas = replicas, finalMapping = mapping
-        try write { db, catalog in
-            if let existing = catalog[name] { throw ElasticsearchError.indexAlreadyExists(name, uuid: existing.uuid) }
-            try Self.createIndexRow(db, &catalog, name: name, shards: finalShards, replicas: finalReplicas, mapping: finalMapping)
-        }
-        return EngineResponse(body: ["acknowledged": true, "shards_acknowledged": true, "index": .string(name)])
+        return (shards, replicas, mapping)
     }
 
     /// Reads `number_of_shards`/`number_of_replicas` from flat (`index.number_of_replicas`) or
@@ -120,7 +126,8 @@ extension SearchEngine {
     static func indexForWrite(_ db: Database, _ catalog: inout [String: IndexMetadata], _ name: String) throws -> IndexMetadata {
         if let existing = catalog[name] { return existing }
         try IndexName.validate(name)
-        try createIndexRow(db, &catalog, name: name)
+        let effective = try parseCreateBody(try applyingTemplates(db, to: name, body: nil))
+        try createIndexRow(db, &catalog, name: name, shards: effective.shards, replicas: effective.replicas, mapping: effective.mapping)
         return catalog[name]!
     }
 

@@ -15,6 +15,7 @@ import GRDB
 ///   (it cost 30 % of bulk throughput); replacing a document re-derives its old rows from its
 ///   stored `_source` and deletes them by key;
 /// - `fts` — FTS5, one row per document (rowid = docs.rowid), one column per text field, BM25.
+/// - `templates` — legacy index templates by name, each as the JSON `GET /_template` shows (`IndexTemplate`).
 ///
 /// WAL with `synchronous=NORMAL`: a committed transaction is in the WAL file before `write`
 /// returns, so it survives `kill -9` of the process (only an OS crash could lose the tail).
@@ -67,6 +68,9 @@ enum NodeStorage {
             let columns = (0..<IndexMetadata.textFieldLimit).map { "c\($0)" }.joined(separator: ", ")
             try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(\(columns), tokenize = 'unicode61 remove_diacritics 0')")
             try db.execute(sql: "CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'col')")
+        }
+        migrator.registerMigration("v2-index-templates") { db in
+            try db.execute(sql: "CREATE TABLE templates(name TEXT PRIMARY KEY, body TEXT NOT NULL)")
         }
         return migrator
     }

@@ -60,6 +60,7 @@ public enum RestActionTable {
             switch first {
             case "_bulk": return method == "POST" || method == "PUT" ? RestAction(actions: ["indices:data/write/bulk"], check: .bulk) : nil
             case "_search", "_count": return getOrPost ? RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) : nil
+            case "_template": return read ? RestAction(actions: ["indices:admin/template/get"]) : nil
             // RestCatAction prints the list of `_cat` endpoints without calling any action.
             case "_cat": return read ? RestAction(actions: []) : nil
             case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
@@ -93,6 +94,16 @@ public enum RestActionTable {
             }
             if first == "_cat", second == "plugins", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/info"]) }
             if first == "_cat", second == "shards", read { return catShards(["_all"]) }
+            if first == "_cat", second == "templates", read { return RestAction(actions: ["cluster:monitor/state"]) }
+            // Template actions are cluster permissions (`isClusterPerm`: `indices:admin/template/`).
+            if first == "_template" {
+                switch method {
+                case "GET", "HEAD": return RestAction(actions: ["indices:admin/template/get"])
+                case "PUT", "POST": return RestAction(actions: ["indices:admin/template/put"])
+                case "DELETE": return RestAction(actions: ["indices:admin/template/delete"])
+                default: return nil
+                }
+            }
             if first == "_cat", second == "master", read { return RestAction(actions: ["cluster:monitor/state"]) }
             if first == "_cat", second == "allocation", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/stats"]) }
             // `_cat/count` is a size-0 search (`RestCountAction` of `_cat`).
@@ -127,6 +138,7 @@ public enum RestActionTable {
             if first == "_cluster", second == "health", read { return RestAction(actions: ["cluster:monitor/health"]) }
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
             if first == "_cat", second == "shards", read { return catShards(indices(segments[2])) }
+            if first == "_cat", second == "templates", read { return RestAction(actions: ["cluster:monitor/state"]) }
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
             if first == "_search", second == "scroll" { return scroll(method) }
