@@ -336,6 +336,7 @@ struct SearchExecution {
         for row in try Row.fetchAll(db, sql: "SELECT rowid, doc_id, version, seq_no, source FROM docs WHERE rowid IN (\(marks))") {
             rows[row[0]] = row
         }
+        let highlighter = request.highlight.map { Highlighter(highlight: $0, terms: HighlightTerms(request.query)) }
         return try page.compactMap { candidate -> JSON? in
             guard let row = rows[candidate.rowid], let target = target(of: candidate.rowid) else { return nil }
             var hit: JSONObject = ["_index": .string(target.index.name), "_type": "_doc", "_id": .string(row[1])]
@@ -345,9 +346,10 @@ struct SearchExecution {
                 hit["_primary_term"] = 1
             }
             hit["_score"] = scored ? Self.scoreJSON(candidate.score) : .null
-            if request.source.fetch {
-                let bytes = [UInt8](row[4] as Data)
-                hit["_source"] = request.source.apply(try SearchEngine.parseSource(bytes))
+            if request.source.fetch || highlighter != nil {
+                let source = try SearchEngine.parseSource([UInt8](row[4] as Data))
+                if request.source.fetch { hit["_source"] = request.source.apply(source) }
+                if let marked = highlighter?.fragments(of: source, index: target.index) { hit["highlight"] = .object(marked) }
             }
             if !request.sort.isEmpty {
                 hit["sort"] = .array(zip(sortFields, candidate.sortValues).map { sort, value in

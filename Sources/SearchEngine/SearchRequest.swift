@@ -24,6 +24,7 @@ public struct SearchRequest: Sendable, Equatable {
     public var source = SourceFilter()
     public var trackTotalHits: TrackTotalHits = .upTo(10_000)
     public var aggregations: [Aggregation] = []
+    public var highlight: Highlight?
     public var version = false
     public var seqNoPrimaryTerm = false
     public var trackScores = false
@@ -52,6 +53,7 @@ public struct SearchRequest: Sendable, Equatable {
                     if let flag = value.boolValue { request.trackTotalHits = flag ? .exact : .disabled }
                     else { request.trackTotalHits = .upTo(try integer(value, key)) }
                 case "aggs", "aggregations": request.aggregations = try Aggregation.parseAll(value)
+                case "highlight": request.highlight = try Highlight(parsing: value)
                 case "version": request.version = value.boolValue ?? false
                 case "seq_no_primary_term": request.seqNoPrimaryTerm = value.boolValue ?? false
                 case "track_scores": request.trackScores = value.boolValue ?? false
