@@ -121,12 +121,12 @@ struct Highlighter {
             switch (clause.matcher, keyword) {
             case (.exact(let value), true): if words[0].text == value { marked.insert(0) }
             case (.prefix(let prefix), true): if words[0].text.hasPrefix(prefix) { marked.insert(0) }
-            case (.glob(let pattern), true): if globMatches(pattern, words[0].text) { marked.insert(0) }
+            case (.glob(let pattern), true): if Wildcard.matches(pattern, words[0].text) { marked.insert(0) }
             case (.word(let word), false): for (position, candidate) in words.enumerated() where candidate.text == word { marked.insert(position) }
             case (.prefix(let prefix), false):
                 for (position, candidate) in words.enumerated() where candidate.text.hasPrefix(prefix.lowercased()) { marked.insert(position) }
             case (.glob(let pattern), false):
-                for (position, candidate) in words.enumerated() where globMatches(pattern.lowercased(), candidate.text) { marked.insert(position) }
+                for (position, candidate) in words.enumerated() where Wildcard.matches(pattern.lowercased(), candidate.text) { marked.insert(position) }
             case (.phrase(let phrase), false) where !phrase.isEmpty && phrase.count <= words.count:
                 for start in 0...(words.count - phrase.count) where (0..<phrase.count).allSatisfy({ words[start + $0].text == phrase[$0] }) {
                     marked.formUnion(start..<(start + phrase.count))
@@ -135,25 +135,6 @@ struct Highlighter {
             }
         }
         return marked
-    }
-
-    /// `*` and `?` wildcards over a whole string.
-    static func globMatches(_ pattern: String, _ text: String) -> Bool {
-        let pattern = Array(pattern), text = Array(text)
-        var p = 0, t = 0, star = -1, resume = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
-                p += 1; t += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                star = p; resume = t; p += 1
-            } else if star >= 0 {
-                p = star + 1; resume += 1; t = resume
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
     }
 
     private func render(_ passage: Passage, in value: String, tags: (String, String)) -> String {

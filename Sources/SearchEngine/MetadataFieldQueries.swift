@@ -29,7 +29,7 @@ extension QueryCompiler {
         case .prefix("_index", let value, let boost):
             return everything(index.name.hasPrefix(value), boost: boost)
         case .wildcard("_index", let pattern, let boost):
-            return everything(Self.globMatches(pattern, index.name), boost: boost)
+            return everything(Wildcard.matches(pattern, index.name), boost: boost)
         case .exists(let field) where Self.metadataFields.contains(field):
             return .all(boost: 1)
         default:
@@ -49,24 +49,5 @@ extension QueryCompiler {
 
     private func everything(_ matches: Bool, boost: Double) -> CompiledQuery {
         matches ? .all(boost: boost) : .none
-    }
-
-    /// `*` and `?` as the wildcard query reads them.
-    private static func globMatches(_ pattern: String, _ name: String) -> Bool {
-        let pattern = Array(pattern.unicodeScalars), name = Array(name.unicodeScalars)
-        var p = 0, n = 0, star = -1, resume = 0
-        while n < name.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == name[n] {
-                p += 1; n += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                star = p; resume = n; p += 1
-            } else if star >= 0 {
-                p = star + 1; resume += 1; n = resume
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
     }
 }
