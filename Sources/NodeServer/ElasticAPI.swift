@@ -67,8 +67,14 @@ struct ElasticAPI: Sendable {
                                             ignoreUnavailable: request.flag("ignore_unavailable")))
         case (1, "_mget") where getOrPost:
             return respond(try engine.multiGet(try MultiGetRequest.parse(try requiredBody(request), defaultIndex: nil, sourceFilter: sourceFilter(request))))
-        case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost:
-            return refresh(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
+        case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost,
+             (1, "_flush") where getOrPost, (2, _) where s[1] == "_flush" && getOrPost:
+            // Every write is committed and searchable when it is acknowledged: nothing is left to do.
+            return broadcast(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
+        case (1, "_forcemerge") where method == "POST", (2, _) where s[1] == "_forcemerge" && method == "POST":
+            let indices = try engine.resolveIndices(s.count == 2 ? s[0] : "_all")
+            try engine.forceMerge()
+            return broadcast(indices)
         case (1, "_mapping") where method == "GET":
             return respond(try engine.getMapping("_all"))
         case (1, "_field_caps") where getOrPost:
@@ -242,9 +248,13 @@ struct ElasticAPI: Sendable {
                    rightAligned: ["pri", "rep", "docs.count", "docs.deleted", "store.size", "pri.store.size"], request)
     }
 
-    private func refresh(_ indices: [String]) -> NodeResponse {
-        let shards = indices.compactMap { engine.metadata(of: $0)?.numberOfShards }.reduce(0, +)
-        return .json(["_shards": ["total": .int(Int64(shards)), "successful": .int(Int64(shards)), "failed": 0]])
+    /// The `_shards` of a broadcast action (refresh, flush, force merge): every copy an index
+    /// asks for is counted, only the primaries on this node succeed, as ES reports it.
+    private func broadcast(_ indices: [String]) -> NodeResponse {
+        let metadata = indices.compactMap { engine.metadata(of: $0) }
+        let total = metadata.map { $0.numberOfShards * (1 + $0.numberOfReplicas) }.reduce(0, +)
+        let primaries = metadata.map(\.numberOfShards).reduce(0, +)
+        return .json(["_shards": ["total": .int(Int64(total)), "successful": .int(Int64(primaries)), "failed": 0]])
     }
 
     /// `_stats` basics: document counts and store size per index and in total.

@@ -150,6 +150,13 @@ extension SearchEngine {
         return EngineResponse(body: ["acknowledged": true])
     }
 
+    /// `POST /_forcemerge`: merges the full-text index's segments into one (FTS5 `optimize`),
+    /// what a Lucene force merge does to an index's segments. The table is shared by every
+    /// index, so any force merge merges all of it.
+    public func forceMerge() throws(ElasticsearchError) {
+        try write { db, _ in try db.execute(sql: "INSERT INTO fts(fts) VALUES('optimize')") }
+    }
+
     /// `HEAD /{index}`: 200 when every named index exists (wildcards: at least one match).
     public func indexExists(_ expression: String) -> Bool {
         guard let names = try? resolveIndices(expression) else { return false }

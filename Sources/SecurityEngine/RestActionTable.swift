@@ -66,6 +66,8 @@ public enum RestActionTable {
             case "_mget": return getOrPost ? RestAction(actions: ["indices:data/read/mget"]) : nil
             case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"], check: .multiSearch) : nil
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
+            case "_flush": return getOrPost ? RestAction(actions: ["indices:admin/flush"], indices: ["_all"]) : nil
+            case "_forcemerge": return method == "POST" ? RestAction(actions: ["indices:admin/forcemerge"], indices: ["_all"]) : nil
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil
             case "_settings": return settings(method, ["_all"])
@@ -125,6 +127,8 @@ public enum RestActionTable {
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
                 return RestAction(actions: ["indices:data/read/search"], indices: names)
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)
+            case (_, "_flush") where getOrPost: return RestAction(actions: ["indices:admin/flush"], indices: names)
+            case ("POST", "_forcemerge"): return RestAction(actions: ["indices:admin/forcemerge"], indices: names)
             case ("GET", "_stats"): return RestAction(actions: ["indices:monitor/stats"], indices: names)
             case (_, "_mget") where getOrPost: return RestAction(actions: ["indices:data/read/mget"], indices: names)
             case (_, "_msearch") where getOrPost: return RestAction(actions: ["indices:data/read/msearch"], indices: names, check: .multiSearch)

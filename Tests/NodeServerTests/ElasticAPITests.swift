@@ -226,6 +226,25 @@ import Testing
         }
     }
 
+    /// Refresh, flush and force merge count every shard copy an index asks for and succeed on
+    /// the primaries; a force merge leaves every document findable.
+    @Test func refreshFlushAndForceMerge() async throws {
+        try await LabNode.with { lab in
+            #expect(try await lab.curl("PUT", "/movies", as: "admin", body: #"{"settings":{"number_of_replicas":0}}"#).status == 200)
+            #expect(try await lab.curl("PUT", "/logs", as: "admin").status == 200)
+            for id in 1...3 {
+                let created = try await lab.curl("PUT", "/movies/_doc/\(id)", as: "admin", body: "{\"title\":\"take \(id)\"}")
+                #expect(created.status == 201)
+            }
+            #expect(try await lab.curl("POST", "/movies/_refresh", as: "admin").body == #"{"_shards":{"total":1,"successful":1,"failed":0}}"#)
+            #expect(try await lab.curl("POST", "/_flush", as: "admin").body == #"{"_shards":{"total":3,"successful":2,"failed":0}}"#)
+            #expect(try await lab.curl("GET", "/logs/_flush", as: "admin").body == #"{"_shards":{"total":2,"successful":1,"failed":0}}"#)
+            #expect(try await lab.curl("POST", "/movies/_forcemerge?max_num_segments=1", as: "admin").body == #"{"_shards":{"total":1,"successful":1,"failed":0}}"#)
+            #expect(try await lab.curl("GET", "/movies/_count?q=title:take", as: "admin").body.hasPrefix(#"{"count":3,"#))
+            #expect(try await lab.curl("GET", "/movies/_forcemerge", as: "admin").status == 400)
+        }
+    }
+
     /// `_delete_by_query` needs `indices:data/write/delete/byquery` and a search on the index.
     @Test func deleteByQueryThroughTheNode() async throws {
         try await LabNode.with { lab in
