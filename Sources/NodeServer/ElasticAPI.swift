@@ -133,6 +133,8 @@ struct ElasticAPI: Sendable {
             return try fieldCapabilities(index, request)
         case ("POST", "_delete_by_query"):
             return respond(try engine.deleteByQuery(index, body: try optionalBody(request), parameters: request.parameters))
+        case ("POST", "_update_by_query"):
+            return respond(try engine.updateByQuery(index, body: try optionalBody(request), parameters: request.parameters))
         case ("POST", "_doc"):
             return respond(try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)))
         default:

@@ -124,6 +124,7 @@ public enum RestActionTable {
             case ("GET", "_field_caps"), ("POST", "_field_caps"): return RestAction(actions: ["indices:data/read/field_caps"], indices: names)
             // The reindex module searches, then deletes under the caller's identity.
             case ("POST", "_delete_by_query"): return RestAction(actions: ["indices:data/write/delete/byquery", "indices:data/read/search"], indices: names)
+            case ("POST", "_update_by_query"): return RestAction(actions: ["indices:data/write/update/byquery", "indices:data/read/search"], indices: names)
             case (_, "_search") where getOrPost, (_, "_count") where getOrPost:
                 return RestAction(actions: ["indices:data/read/search"], indices: names)
             case (_, "_refresh") where getOrPost: return RestAction(actions: ["indices:admin/refresh"], indices: names)

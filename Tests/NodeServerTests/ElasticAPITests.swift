@@ -245,7 +245,8 @@ import Testing
         }
     }
 
-    /// `_delete_by_query` needs `indices:data/write/delete/byquery` and a search on the index.
+    /// `_delete_by_query` needs `indices:data/write/delete/byquery` and a search on the index,
+    /// `_update_by_query` `indices:data/write/update/byquery` and the search.
     @Test func deleteByQueryThroughTheNode() async throws {
         try await LabNode.with { lab in
             for (id, level) in [(1, "INFO"), (2, "ERROR"), (3, "ERROR")] {
@@ -259,6 +260,11 @@ import Testing
                                              body: #"{"query":{"term":{"level.keyword":"ERROR"}}}"#)
             #expect(deleted.body == #"{"total":2,"deleted":2,"failures":[]}"#)
             #expect(try await lab.curl("GET", "/logs-a/_count", as: "CLIENT1").body.hasPrefix(#"{"count":1,"#))
+            let notUpdated = try await lab.curl("POST", "/logs-a/_update_by_query", as: "CLIENT1")
+            #expect(notUpdated.status == 403 && notUpdated.body.contains("no permissions for [indices:data/write/update/byquery] and User [name=CLIENT1"))
+            let updated = try await lab.curl("POST", "/logs-a/_update_by_query?q=level:INFO&filter_path=total,updated,deleted", as: "admin")
+            #expect(updated.body == #"{"total":1,"updated":1,"deleted":0}"#)
+            #expect(try await lab.curl("GET", "/logs-a/_doc/1?filter_path=_version", as: "admin").body == #"{"_version":2}"#)
         }
     }
 

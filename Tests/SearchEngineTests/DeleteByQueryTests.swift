@@ -3,7 +3,8 @@ import JSONValue
 import Testing
 @testable import SearchEngine
 
-/// `_delete_by_query`: one transaction, the reindex module's response, ES's refusals.
+/// `_delete_by_query` and `_update_by_query`: one transaction, the reindex module's response,
+/// ES's refusals.
 @Suite struct DeleteByQueryTests {
     @Test func deletesWhatTheQueryMatches() throws {
         let engine = try SearchEngine.withMovies()
@@ -47,5 +48,32 @@ import Testing
         }
         #expect(throws: ElasticsearchError.indexNotFound("nope")) { try engine.deleteByQuery("nope", body: nil) }
         #expect(try engine.count("movies", body: nil).body["count"] == 5)
+    }
+
+    /// Each matching document is stored again from its `_source`: a new version and sequence
+    /// number, and fields mapped since it was indexed become searchable.
+    @Test func updateByQueryReindexesInPlace() throws {
+        let engine = try SearchEngine.withMovies()
+        _ = try engine.putMapping("movies", body: json(#"{"properties":{"title":{"type":"text","fields":{"raw":{"type":"keyword"}}}}}"#))
+        #expect(try engine.matching(#"{"term":{"title.raw":"Quick Silver"}}"#) == [])
+        let response = try engine.updateByQuery("movies", body: json(#"{"query":{"range":{"year":{"gte":2012}}}}"#), parameters: ["scroll_size": "2"])
+        var body = try #require(response.body.objectValue)
+        body["took"] = 0
+        #expect(JSON.object(body) == json("""
+            {"took":0,"timed_out":false,"total":3,"updated":3,"deleted":0,"batches":2,"version_conflicts":0,"noops":0,
+            "retries":{"bulk":0,"search":0},"throttled_millis":0,"requests_per_second":-1.0,"throttled_until_millis":0,"failures":[]}
+            """))
+        #expect(try engine.matching(#"{"term":{"title.raw":"Quick Silver"}}"#) == ["3"])
+        #expect(try engine.matching(#"{"term":{"title.raw":"Lazy Dog Days"}}"#) == [])
+        #expect(try engine.get("movies", id: "3").body["_version"] == 2)
+        #expect(try engine.get("movies", id: "1").body["_version"] == 1)
+        #expect(try engine.matching(#"{"match":{"title":"quick"}}"#).sorted() == ["1", "3"])
+        #expect(try engine.count("movies", body: nil).body["count"] == 5)
+        #expect(throws: ElasticsearchError.illegalArgument("scripted updates are not supported by this node; update by query stores each matching document again from its _source")) {
+            try engine.updateByQuery("movies", body: json(#"{"script":{"source":"ctx._source.n++"}}"#))
+        }
+        #expect(throws: ElasticsearchError.parsing("[update_by_query] unknown field [size]")) {
+            try engine.updateByQuery("movies", body: json(#"{"size":1}"#))
+        }
     }
 }
