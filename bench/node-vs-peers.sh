@@ -121,7 +121,7 @@ row "new mTLS connections/s (handshake + 1 GET) vs nginx" "$HANDSHAKES" "$(media
 # signature on the client certificate, the client's CertificateVerify) and does two X25519
 # multiplications (its key share and the shared secret); everything else is free in this ceiling.
 read -r SIGN VERIFY X25519 < <(taskset -c 0 openssl speed -seconds 2 -mr ecdsap256 ecdhx25519 2>/dev/null |
-  awk -F: '/^\+F4:/ {s = $4; v = $5} /^\+F5:/ && $3 == 253 {x = $4} END {printf "%.0f %.0f %.0f", s, v, x}')
+  awk -F: '/^\+F4:/ {s = $4; v = $5} /^\+F5:/ && $3 == 253 {x = $4} END {printf "%.0f %.0f %.0f\n", s, v, x}')
 CRYPTO_CEILING=$(awk -v s="$SIGN" -v v="$VERIFY" -v x="$X25519" 'BEGIN {printf "%.0f", (s > 0 && v > 0 && x > 0) ? 1 / (1 / s + 2 / v + 2 / x) : 0}')
 row "the same handshakes vs their crypto ceiling: openssl speed on CPU 0 (ECDSA P-256 sign $SIGN/s, verify $VERIFY/s; X25519 $X25519/s; 1 sign + 2 verifies + 2 X25519 per handshake)" "$HANDSHAKES" "$CRYPTO_CEILING" "— (shown)"
 
