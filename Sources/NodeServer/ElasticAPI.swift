@@ -87,7 +87,7 @@ struct ElasticAPI: Sendable {
             // `PUT /_x` is index creation in ES too, refused as an invalid index name; `_all`
             // names every index for get, exists and delete.
             return try indexLevel(index, request)
-        case (2, let index) where !index.hasPrefix("_"):
+        case (2, let index) where !index.hasPrefix("_") || index == "_all" && s[1] != "_doc":
             return try indexEndpoint(index, s[1], request, prepared: prepared, user: user)
         case (3, let index) where !index.hasPrefix("_"):
             return try documentEndpoint(index, s[1], s[2], request)

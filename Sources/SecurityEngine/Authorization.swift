@@ -64,6 +64,7 @@ extension SecurityService {
     /// ``authorizeBulk(_:items:)``), and so does `.multiSearch` (each search of the body is an
     /// `indices:data/read/search` route of its own). Security-plugin routes are not decided here.
     public func authorize(_ user: User, route: RestAction, existingIndices: [String] = []) -> AuthorizationDecision {
+        if let refusal = AllIndicesGuard.refusal(user, route) { return refusal }
         switch route.check {
         case .actions:
             for action in route.actions {

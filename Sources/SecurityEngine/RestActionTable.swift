@@ -115,7 +115,8 @@ public enum RestActionTable {
                 return RestAction(actions: ["cluster:monitor/prometheus/metrics"])
             }
             if first == "_search", second == "scroll" { return scroll(method) }
-            guard !first.hasPrefix("_") else { return nil }
+            // `/_all/_search` and the like: `_all` is an index expression there too.
+            guard !first.hasPrefix("_") || first == "_all" && second != "_doc" else { return nil }
             let names = indices(first)
             switch (method, second) {
             case ("PUT", "_mapping"), ("POST", "_mapping"): return RestAction(actions: ["indices:admin/mapping/put"], indices: names)

@@ -20,6 +20,7 @@ import Testing
             let search = try await lab.curl("GET", "/movies/_search?q=title:heat&filter_path=hits.total,hits.hits._source", as: "admin")
             #expect(search.body == #"{"hits":{"total":{"value":1,"relation":"eq"},"hits":[{"_source":{"title":"Heat","year":1996}}]}}"#)
             #expect(try await lab.curl("GET", "/movies/_count", as: "admin").body == #"{"count":2,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"#)
+            #expect(try await lab.curl("GET", "/_all/_count", as: "admin").body.hasPrefix(#"{"count":2,"#))
             let cat = try await lab.curl("GET", "/_cat/indices/movies?v&h=health,index,docs.count", as: "admin")
             #expect(cat.body == "health index  docs.count\ngreen  movies          2\n")
             #expect(try await lab.curl("GET", "/_cat/indices?health=green&h=index", as: "admin").body == "movies\n")

@@ -194,4 +194,25 @@ extension AuthorizationMatrixTests {
         #expect(service.authenticate(AuthenticationRequest(headers: [TestSupport.basic("alice", "bad")])).response?.status == 401)
         #expect(service.authenticate(AuthenticationRequest(headers: [TestSupport.basic("alice", "alice-pw")], remoteAddress: "192.0.2.77")).user == nil)
     }
+
+    /// The all-indices guard comes before any role: only the super-admin may write, delete or
+    /// change mappings and settings on `_all` or `*`; other patterns are ordinary requests.
+    @Test func destructiveRoutesOnEveryIndexAreForTheSuperAdminOnly() throws {
+        let boss = User(name: "boss", backendRoles: ["admin"])
+        let admin = User(name: "CN=admin,OU=lab,O=certlab", isSuperAdmin: true)
+        let guarded = [("DELETE", "/_all"), ("DELETE", "/*"), ("PUT", "/_settings"), ("POST", "/*/_delete_by_query"), ("PUT", "/*/_mapping"),
+                       ("POST", "/_all/_update_by_query")]
+        let ordinary = [("DELETE", "/logs-*"), ("GET", "/_all"), ("POST", "/_refresh"), ("GET", "/_search"), ("POST", "/_bulk"), ("GET", "/*/_mapping")]
+        for (method, path) in guarded + ordinary {
+            let route = try #require(RestActionTable.lookup(method: method, path: path), "\(method) \(path)")
+            let decision = Self.service.authorize(boss, route: route, existingIndices: ["logs-a"])
+            let isGuarded = guarded.contains { $0 == (method, path) }
+            #expect(decision == (isGuarded ? .denied(missing: [], reason: "no permissions for [] and User [name=boss, backend_roles=[admin], requestedTenant=null]") : .allowed),
+                    "\(method) \(path)")
+            #expect(decision.isAllIndicesAttempt == isGuarded)
+            #expect(Self.service.authorize(admin, route: route).isAllowed, "\(method) \(path)")
+        }
+        let reader = try #require(RestActionTable.lookup(method: "DELETE", path: "/_all"))
+        #expect(Self.service.authorize(User(name: "CLIENT1"), route: reader).isAllIndicesAttempt)
+    }
 }

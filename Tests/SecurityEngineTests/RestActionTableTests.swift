@@ -17,6 +17,7 @@ import Testing
         ("GET", "/_nodes", ["cluster:monitor/nodes/info"], [], .actions),
         ("GET", "/_cluster/health/logs-*", ["cluster:monitor/health"], [], .actions),
         ("GET", "/_cat", [], [], .actions),
+        ("GET", "/_all/_search", ["indices:data/read/search"], ["_all"], .actions),
         ("HEAD", "/_template/filebeat-7.12.1", ["indices:admin/template/get"], [], .actions),
         ("PUT", "/_template/filebeat-7.12.1", ["indices:admin/template/put"], [], .actions),
         ("DELETE", "/_template/filebeat-7.12.1", ["indices:admin/template/delete"], [], .actions),
@@ -76,6 +77,7 @@ import Testing
         #expect(RestActionTable.lookup(method: "GET", path: "/_other") == nil)
         #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/a/stats/b/c/d") == nil)
         #expect(RestActionTable.lookup(method: "POST", path: "/_nodes") == nil)
+        #expect(RestActionTable.lookup(method: "POST", path: "/_all/_doc") == nil)
         #expect(RestActionTable.lookup(method: "PUT", path: "/_search/scroll") == nil)
     }
 }
