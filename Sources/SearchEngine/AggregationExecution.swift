@@ -183,7 +183,7 @@ struct AggregationExecution {
         default:
             guard let number = Double.fromDatabaseValue(value) else { return ["value": .null] }
             var result: JSONObject = ["value": .double(number)]
-            if type == .date && metric != .sum { result["value_as_string"] = .string(DateMath.format(Int64(number))) }
+            if type == .date && metric != .sum { result["value_as_string"] = .string(DateMath.format(approximately: number)) }
             return .object(result)
         }
     }

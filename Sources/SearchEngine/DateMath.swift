@@ -81,6 +81,12 @@ public enum DateMath {
     }
 
     /// `2026-11-29T16:45:00.000Z`: how ES renders `key_as_string` and `value_as_string`.
+    /// `format` of a figure computed in floating point (an average, a sum of dates), clamped to
+    /// ±8.64e15 ms (±275,760 years, the span a date can print in) where `Int64(_:)` would trap.
+    public static func format(approximately millis: Double) -> String {
+        format(millis.isNaN ? 0 : Int64(min(max(millis, -8.64e15), 8.64e15)))
+    }
+
     public static func format(_ millis: Int64) -> String {
         let (daysSinceEpoch, msOfDay) = floorDivide(millis, 86_400_000)
         let (year, month, day) = civilFromDays(Int(daysSinceEpoch))

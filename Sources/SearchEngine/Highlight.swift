@@ -69,6 +69,7 @@ public struct Highlight: Sendable, Equatable {
     private static func read(_ key: String, _ value: JSON, into options: inout Options) throws(ElasticsearchError) {
         func number() throws(ElasticsearchError) -> Int {
             guard let number = value.intValue ?? value.stringValue.flatMap({ Int64($0) }) else { throw .parsing("[highlight] failed to parse field [\(key)]") }
+            guard (0...Int64(Int32.max)).contains(number) else { throw .illegalArgument("[highlight] [\(key)] must be between 0 and \(Int32.max), found [\(number)]") }
             return Int(number)
         }
         switch key {

@@ -39,6 +39,18 @@ extension SearchEngine {
         return (shards, replicas, mapping)
     }
 
+    /// A shard or replica count, checked as ES checks `index.number_of_shards` (1 to 1024).
+    /// Replicas get the same upper bound here, where ES has none: every wanted replica is an
+    /// unassigned copy that `_cat/shards` and the health figures list, and an absurd count
+    /// must not make them exhaust the node.
+    static func count(_ value: JSON, setting: String, minimum: Int) throws(ElasticsearchError) -> Int {
+        let text = value.stringValue ?? value.serialized()
+        guard let number = value.intValue ?? Int64(text) else { throw .illegalArgument("Failed to parse value [\(text)] for setting [\(setting)]") }
+        if number < minimum { throw .illegalArgument("Failed to parse value [\(text)] for setting [\(setting)] must be >= \(minimum)") }
+        if number > 1024 { throw .illegalArgument("Failed to parse value [\(text)] for setting [\(setting)] must be <= 1024") }
+        return Int(number)
+    }
+
     /// Reads `number_of_shards`/`number_of_replicas` from flat (`index.number_of_replicas`) or
     /// nested (`{"index":{...}}`) settings; values may be numbers or strings, as in ES.
     static func parseSettings(_ json: JSON, shards: Int, replicas: Int) throws(ElasticsearchError) -> (Int, Int) {
@@ -50,14 +62,9 @@ extension SearchEngine {
                 result = try parseSettings(value, shards: result.0, replicas: result.1)
                 continue
             }
-            let number = value.intValue ?? value.stringValue.flatMap { Int64($0) }
             switch name {
-            case "number_of_shards":
-                guard let number, number >= 1 else { throw .illegalArgument("Failed to parse value [\(value)] for setting [index.number_of_shards] must be >= 1") }
-                result.0 = Int(number)
-            case "number_of_replicas":
-                guard let number, number >= 0 else { throw .illegalArgument("Failed to parse value [\(value)] for setting [index.number_of_replicas] must be >= 0") }
-                result.1 = Int(number)
+            case "number_of_shards": result.0 = try count(value, setting: "index.number_of_shards", minimum: 1)
+            case "number_of_replicas": result.1 = try count(value, setting: "index.number_of_replicas", minimum: 0)
             default:
                 continue
             }

@@ -36,10 +36,7 @@ extension SearchEngine {
             let name = key.hasPrefix("index.") ? key : "index." + key
             switch name {
             case "index.number_of_replicas":
-                guard let number = value.intValue ?? value.stringValue.flatMap({ Int64($0) }), number >= 0 else {
-                    throw .illegalArgument("Failed to parse value [\(value.stringValue ?? value.serialized())] for setting [index.number_of_replicas] must be >= 0")
-                }
-                replicas = Int(number)
+                replicas = try Self.count(value, setting: "index.number_of_replicas", minimum: 0)
             case "index.refresh_interval":
                 guard let text = value.stringValue ?? value.intValue.map(String.init), TimeValue.milliseconds(text) != nil else {
                     throw .illegalArgument("failed to parse setting [index.refresh_interval] with value [\(value.stringValue ?? value.serialized())] as a time value: unit is missing or unrecognized")

@@ -44,7 +44,7 @@ extension AggregationExecution {
         result["min"] = .double(min); result["max"] = .double(max); result["avg"] = .double(avg); result["sum"] = .double(sum)
         if type == .date {
             for (key, value) in [("min", min), ("max", max), ("avg", avg), ("sum", sum)] {
-                result[key + "_as_string"] = .string(DateMath.format(Int64(value)))
+                result[key + "_as_string"] = .string(DateMath.format(approximately: value))
             }
         }
         guard extended else { return .object(result) }

@@ -98,6 +98,12 @@ import JSONValue
         let empty = try aggregations(#"{"s":{"stats":{"field":"year"}},"e":{"extended_stats":{"field":"year"}}}"#, query: #"{"match_none":{}}"#)
         #expect(empty["s"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0}"#)
         #expect(empty["e"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0,"sum_of_squares":null,"variance":null,"variance_population":null,"variance_sampling":null,"std_deviation":null,"std_deviation_population":null,"std_deviation_sampling":null,"std_deviation_bounds":{"upper":null,"lower":null,"upper_population":null,"lower_population":null,"upper_sampling":null,"lower_sampling":null}}"#)
+        // Sums of dates past Int64 print the farthest date there is instead of stopping the node.
+        let far = try SearchEngine(dataPath: nil)
+        _ = try far.createIndex("far", body: json(#"{"mappings":{"properties":{"when":{"type":"date"}}}}"#))
+        for id in ["1", "2"] { _ = try far.put("far", id, #"{"when":9000000000000000000}"#) }
+        let farStats = try far.searchBody("far", #"{"size":0,"aggs":{"s":{"stats":{"field":"when"}}}}"#)["aggregations"]?["s"]
+        #expect(farStats?["sum_as_string"] == .string(DateMath.format(8_640_000_000_000_000)) && farStats?["count"] == 2)
         let keyword = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"stats":{"field":"genre.keyword"}}}"#) }
         #expect(keyword?.reason == "Field [genre.keyword] of type [keyword] is not supported for aggregation [stats]")
         let sigma = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"extended_stats":{"field":"year","sigma":-1}}}"#) }

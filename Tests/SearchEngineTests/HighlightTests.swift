@@ -65,5 +65,9 @@ import JSONValue
         #expect(unknown?.reason == "[highlight] unknown field [colour]")
         let order = #expect(throws: ElasticsearchError.self) { try engine.searchBody("movies", #"{"highlight":{"order":"random","fields":{"title":{}}}}"#) }
         #expect(order?.reason == "Unknown order [\"random\"]")
+        let negative = #expect(throws: ElasticsearchError.self) { try engine.searchBody("movies", #"{"query":{"match":{"title":"quick"}},"highlight":{"fields":{"title":{"fragment_size":-1}}}}"#) }
+        #expect(negative?.reason == "[highlight] [fragment_size] must be between 0 and 2147483647, found [-1]")
+        let zero = try engine.searchBody("movies", #"{"query":{"match":{"title":"quick"}},"highlight":{"fields":{"title":{"fragment_size":0}}}}"#)
+        #expect(zero["hits"]?["hits"]?[0]?["highlight"]?["title"]?[0]?.stringValue?.contains("<em>") == true)
     }
 }

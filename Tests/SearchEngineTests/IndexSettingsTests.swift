@@ -52,6 +52,19 @@ import Testing
         #expect(throws: ElasticsearchError.illegalArgument("Failed to parse value [-1] for setting [index.number_of_replicas] must be >= 0")) {
             try engine.updateSettings("movies", body: json(#"{"number_of_replicas":-1}"#))
         }
+        // An absurd count is refused before anything lists its copies (the node's own bound, ES's for shards).
+        #expect(throws: ElasticsearchError.illegalArgument("Failed to parse value [99999999999] for setting [index.number_of_replicas] must be <= 1024")) {
+            try engine.updateSettings("movies", body: json(#"{"number_of_replicas":99999999999}"#))
+        }
+        #expect(throws: ElasticsearchError.illegalArgument("Failed to parse value [many] for setting [index.number_of_replicas]")) {
+            try engine.updateSettings("movies", body: json(#"{"number_of_replicas":"many"}"#))
+        }
+        #expect(throws: ElasticsearchError.illegalArgument("Failed to parse value [1025] for setting [index.number_of_shards] must be <= 1024")) {
+            try engine.createIndex("big", body: json(#"{"settings":{"number_of_shards":"1025"}}"#))
+        }
+        #expect(throws: ElasticsearchError.illegalArgument("Failed to parse value [0] for setting [index.number_of_shards] must be >= 1")) {
+            try engine.createIndex("none", body: json(#"{"settings":{"index.number_of_shards":0}}"#))
+        }
         #expect(throws: ElasticsearchError.illegalArgument("failed to parse setting [index.refresh_interval] with value [soon] as a time value: unit is missing or unrecognized")) {
             try engine.updateSettings("movies", body: json(#"{"refresh_interval":"soon"}"#))
         }
