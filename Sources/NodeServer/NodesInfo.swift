@@ -44,8 +44,9 @@ extension ElasticAPI {
         }
     }
 
+    /// Unknown metric names are dropped, not refused (`metrics.retainAll(ALLOWED_METRICS)`).
     private func nodesInfo(_ nodeFilter: String, metrics: String?, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
-        let wanted = try Self.metrics(metrics, known: Self.nodeInfoMetrics, request)
+        let wanted = metrics.flatMap { $0 == "_all" ? nil : Set(Self.list($0)) } ?? Self.nodeInfoMetrics
         guard selectsThisNode(nodeFilter) else { return .json(nodesEnvelope([:])) }
         var entry = nodeHeader()
         if wanted.contains("settings") { entry["settings"] = .object(nodeSettings) }
@@ -71,8 +72,9 @@ extension ElasticAPI {
         return .json(nodesEnvelope([node.nodeID: .object(entry)]))
     }
 
-    /// The fields every node entry of `_nodes` and `_nodes/stats` starts with.
-    func nodeHeader() -> JSONObject {
+    /// The fields a node entry of `_nodes` starts with (`NodesInfoResponse`); `attributes`
+    /// only when the node has some, and this one has none.
+    private func nodeHeader() -> JSONObject {
         var entry: JSONObject = ["name": .string(node.nodeName), "transport_address": .string("\(node.hostAddress):9300"),
                                  "host": .string(node.hostAddress), "ip": .string(node.hostAddress)]
         switch node.flavor {
@@ -87,8 +89,15 @@ extension ElasticAPI {
             entry["build_hash"] = "unknown"
         }
         entry["roles"] = .array(Self.roles(node.flavor).map(JSON.string))
-        entry["attributes"] = [:]
         return entry
+    }
+
+    /// The fields a node entry of `_nodes/stats` starts with (`NodesStatsResponse` then
+    /// `NodeStats`): the timestamp, and `ip` as the transport address, no version or build.
+    func nodeStatsHeader(timestamp: JSON) -> JSONObject {
+        let transport = JSON.string("\(node.hostAddress):9300")
+        return ["timestamp": timestamp, "name": .string(node.nodeName), "transport_address": transport, "host": .string(node.hostAddress),
+                "ip": transport, "roles": .array(Self.roles(node.flavor).map(JSON.string))]
     }
 
     /// `{"_nodes": {...}, "cluster_name": ..., "nodes": {...}}`.
@@ -111,18 +120,6 @@ extension ElasticAPI {
             }
             return false
         }
-    }
-
-    /// The metric names of a path segment; unknown ones get ES's 400.
-    static func metrics(_ segment: String?, known: Set<String>, _ request: ElasticRequest) throws(ElasticsearchError) -> Set<String> {
-        guard let segment, segment != "_all" else { return known }
-        let names = list(segment)
-        let unknown = names.filter { !known.contains($0) }
-        if !unknown.isEmpty {
-            let plural = unknown.count == 1 ? "metric" : "metrics"
-            throw .illegalArgument("request [\(request.path)] contains unrecognized \(plural): [\(unknown.joined(separator: ", "))]")
-        }
-        return Set(names)
     }
 
     static func list(_ segment: String) -> [String] {

@@ -18,24 +18,32 @@ extension ElasticAPI {
                                                 "recovery", "bulk"]
 
     func nodesStats(_ nodeFilter: String, metrics: String?, indexMetrics: String?, _ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
-        let wanted = try Self.metrics(metrics, known: Self.nodeStatsMetrics, request)
+        // RestNodesStatsAction's checks, in its order.
+        let names = Set(Self.list(metrics ?? "_all"))
+        if names.count > 1 && names.contains("_all") {
+            throw .illegalArgument("request [\(request.path)] contains _all and individual metrics [\(metrics ?? "")]")
+        }
+        let unknown = names.subtracting(Self.nodeStatsMetrics).subtracting(["_all"])
+        if !unknown.isEmpty { throw .illegalArgument(Self.unrecognized(request, unknown, candidates: Self.nodeStatsMetrics, detail: "metric")) }
+        let wanted = names.contains("_all") ? Self.nodeStatsMetrics : names
         var indexWanted = Self.nodeIndexMetrics
         if let indexMetrics {
-            guard wanted == ["indices"] else {
+            if names.contains("_all") {
+                throw .illegalArgument("request [\(request.path)] contains index metrics [\(indexMetrics)] but all stats requested")
+            }
+            guard wanted.contains("indices") else {
                 throw .illegalArgument("request [\(request.path)] contains index metrics [\(indexMetrics)] but indices stats not requested")
             }
-            let names = Self.list(indexMetrics)
-            let unknown = names.filter { !Self.nodeIndexMetrics.contains($0) && $0 != "_all" }
-            if !unknown.isEmpty {
-                let plural = unknown.count == 1 ? "index metric" : "index metrics"
-                throw .illegalArgument("request [\(request.path)] contains unrecognized \(plural): [\(unknown.joined(separator: ", "))]")
+            let asked = Set(Self.list(indexMetrics))
+            let unknownIndex = asked.subtracting(Self.nodeIndexMetrics).subtracting(["_all"])
+            if !unknownIndex.isEmpty {
+                throw .illegalArgument(Self.unrecognized(request, unknownIndex, candidates: Self.nodeIndexMetrics, detail: "index metric"))
             }
-            if !names.contains("_all") { indexWanted = Set(names) }
+            if !asked.contains("_all") { indexWanted = asked }
         }
         guard selectsThisNode(nodeFilter) else { return .json(nodesEnvelope([:])) }
         let now = JSON.int(Int64(Date().timeIntervalSince1970 * 1000))
-        var entry = nodeHeader()
-        entry["timestamp"] = now
+        var entry = nodeStatsHeader(timestamp: now)
         if wanted.contains("indices") {
             let stats = (try? engine.indexStats()) ?? []
             var indices = JSONObject()

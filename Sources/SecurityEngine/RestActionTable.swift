@@ -47,7 +47,9 @@ public enum RestActionTable {
         let read = method == "GET" || method == "HEAD"
         let getOrPost = read || method == "POST"
         func indices(_ segment: String) -> [String] { segment.split(separator: ",").map(String.init) }
-        if segments.first == "_nodes", method == "GET", segments.count <= 5 {
+        // Hot threads and usage (their own actions) are not served.
+        if segments.first == "_nodes", method == "GET", segments.count <= 5,
+           !segments.contains(where: { ["hot_threads", "hotthreads", "usage"].contains($0) }) {
             // RestNodesStatsAction's routes put `stats` second or third; the rest are RestNodesInfoAction's.
             let stats = segments.dropFirst().prefix(2).contains("stats")
             return RestAction(actions: [stats ? "cluster:monitor/nodes/stats" : "cluster:monitor/nodes/info"])

@@ -77,6 +77,8 @@ import Testing
         #expect(RestActionTable.lookup(method: "GET", path: "/_other") == nil)
         #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/a/stats/b/c/d") == nil)
         #expect(RestActionTable.lookup(method: "POST", path: "/_nodes") == nil)
+        #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/hot_threads") == nil)
+        #expect(RestActionTable.lookup(method: "GET", path: "/_nodes/n1/usage") == nil)
         #expect(RestActionTable.lookup(method: "POST", path: "/_all/_doc") == nil)
         #expect(RestActionTable.lookup(method: "PUT", path: "/_search/scroll") == nil)
     }
