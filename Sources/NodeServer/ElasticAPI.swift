@@ -224,13 +224,11 @@ struct ElasticAPI: Sendable {
         return respond(engine.multiSearch(try MultiSearchRequest.parse(request.body, defaultIndex: defaultIndex, parameters: request.parameters)))
     }
 
-    /// `_cluster/health[/{index}]` as it stands now, with `level`; `RequestPipeline` waits
-    /// for the request's `HealthWait` conditions around it.
+    /// `_cluster/health[/{index}]` as it stands now; `RequestPipeline` waits for the request's
+    /// `HealthWait` conditions around it. `level` only shapes the response, as in ES 7.10:
+    /// exactly `indices` or `shards` adds those sections, anything else is the cluster level.
     func clusterHealth(_ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
-        let text = request.parameters["level"] ?? "cluster"
-        guard let level = SearchEngine.HealthLevel(rawValue: text.lowercased()) else {
-            throw .illegalArgument("No enum constant org.elasticsearch.action.admin.cluster.health.ClusterHealthRequest.Level.\(text.uppercased())")
-        }
+        let level = request.parameters["level"].flatMap { SearchEngine.HealthLevel(rawValue: $0) } ?? .cluster
         let indices = request.segments.count == 3 ? request.segments[2] : nil
         return respond(engine.clusterHealth(clusterName: node.clusterName, indices: indices, level: level))
     }

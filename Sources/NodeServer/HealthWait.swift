@@ -33,7 +33,9 @@ struct HealthWait {
         var wait = HealthWait()
         var waits = false
         if let text = parameters["wait_for_status"] {
-            guard let rank = statusRank[text.lowercased()] else { throw .illegalArgument("unknown cluster health status [\(text)]") }
+            guard let rank = statusRank[text.lowercased()] else {
+                throw .illegalArgument("No enum constant org.elasticsearch.cluster.health.ClusterHealthStatus.\(text.uppercased())")
+            }
             wait.status = rank
             waits = true
         }
@@ -41,12 +43,14 @@ struct HealthWait {
             wait.nodes = try nodeCondition(text)
             waits = true
         }
-        if let text = parameters["wait_for_active_shards"], text != "0", text != "default" {
-            guard let count = text == "all" ? -1 : Int(text), count >= -1 else {
-                throw .illegalArgument("cannot parse ActiveShardCount[\(text)]")
+        if let text = parameters["wait_for_active_shards"] {
+            // ActiveShardCount.parseString: `all` or a number; 0 waits for nothing.
+            guard let count = text == "all" ? -1 : Int(text) else { throw .illegalArgument("cannot parse ActiveShardCount[\(text)]") }
+            if text != "all" && count < 0 { throw .illegalArgument("shard count cannot be a negative value") }
+            if count != 0 {
+                wait.activeShards = count
+                waits = true
             }
-            wait.activeShards = count
-            waits = true
         }
         if request.segments.count == 3 {
             wait.indicesMustExist = true

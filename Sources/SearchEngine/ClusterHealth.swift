@@ -23,15 +23,19 @@ extension SearchEngine {
         selected.sort { $0.name < $1.name }
         let primaries = selected.map(\.numberOfShards).reduce(0, +)
         let unassigned = selected.map { $0.numberOfShards * $0.numberOfReplicas }.reduce(0, +)
-        let percent = primaries + unassigned == 0 ? 100.0 : Double(primaries) * 100 / Double(primaries + unassigned)
         let status = missing ? "red" : unassigned > 0 ? "yellow" : "green"
+        // ClusterStateHealth: 100 when green, else active over all shard copies of the cluster
+        // (not only the named indices); Java's 0/0 prints as the string "NaN".
+        let everyCopy = catalog.values.map { $0.numberOfShards * (1 + $0.numberOfReplicas) }.reduce(0, +)
+        let everyActive = catalog.values.map(\.numberOfShards).reduce(0, +)
+        let percent: JSON = status == "green" ? 100.0 : everyCopy == 0 ? "NaN" : .double(Double(everyActive) * 100 / Double(everyCopy))
         var body: JSONObject = [
             "cluster_name": .string(clusterName), "status": .string(status), "timed_out": false,
             "number_of_nodes": 1, "number_of_data_nodes": 1,
             "active_primary_shards": .int(Int64(primaries)), "active_shards": .int(Int64(primaries)),
             "relocating_shards": 0, "initializing_shards": 0, "unassigned_shards": .int(Int64(unassigned)),
             "delayed_unassigned_shards": 0, "number_of_pending_tasks": 0, "number_of_in_flight_fetch": 0,
-            "task_max_waiting_in_queue_millis": 0, "active_shards_percent_as_number": .double(percent),
+            "task_max_waiting_in_queue_millis": 0, "active_shards_percent_as_number": percent,
         ]
         if level != .cluster {
             body["indices"] = .object(JSONObject(selected.map { ($0.name, Self.indexHealth($0, shards: level == .shards)) }))

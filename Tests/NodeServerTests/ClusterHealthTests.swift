@@ -39,10 +39,21 @@ import Testing
             #expect(answer.status == 200 && answer.body == #"{"status":"yellow","timed_out":false}"#)
             #expect(ContinuousClock.now - started < .seconds(10))
 
-            let level = try await lab.curl("GET", "/_cluster/health?level=bogus", as: "admin")
-            #expect(level.status == 400 && level.body.contains("No enum constant org.elasticsearch.action.admin.cluster.health.ClusterHealthRequest.Level.BOGUS"))
+            // `level` only shapes the response: anything but exactly indices/shards is the cluster level.
+            for level in ["bogus", "INDICES"] {
+                let answer = try await lab.curl("GET", "/_cluster/health?level=\(level)", as: "admin")
+                #expect(answer.status == 200 && !answer.body.contains(#""indices""#), "\(level)")
+            }
+            // Yellow: active copies over every copy of the cluster (movies 1 of 1, logs and later 1 of 2 each).
+            #expect(try await lab.curl("GET", "/_cluster/health/movies?filter_path=status,active_shards_percent_as_number", as: "admin").body
+                    == #"{"status":"green","active_shards_percent_as_number":100.0}"#)
+            #expect(try await lab.curl("GET", "/_cluster/health?filter_path=active_shards_percent_as_number", as: "admin").body
+                    == #"{"active_shards_percent_as_number":60.0}"#)
             let status = try await lab.curl("GET", "/_cluster/health?wait_for_status=blue", as: "admin")
-            #expect(status.status == 400 && status.body.contains("unknown cluster health status [blue]"))
+            #expect(status.status == 400 && status.body.contains("No enum constant org.elasticsearch.cluster.health.ClusterHealthStatus.BLUE"))
+            #expect(try await lab.curl("GET", "/_cluster/health?wait_for_active_shards=default", as: "admin").body.contains("cannot parse ActiveShardCount[default]"))
+            #expect(try await lab.curl("GET", "/_cluster/health?wait_for_active_shards=-1", as: "admin").body.contains("shard count cannot be a negative value"))
+            #expect(try await lab.curl("GET", "/_cluster/health?wait_for_active_shards=0", as: "admin").status == 200)
             let nodes = try await lab.curl("GET", "/_cluster/health?wait_for_nodes=many", as: "admin")
             #expect(nodes.status == 400 && nodes.body.contains("failed to parse wait_for_nodes [many]"))
         }
