@@ -107,7 +107,7 @@ public struct Aggregation: Sendable, Equatable {
 
     private static func parseKind(_ type: String, _ body: JSON, name: String) throws(ElasticsearchError) -> AggregationKind {
         if type == "filter" { return .filter(try Query.parse(body)) }
-        if type == "filters" { return try parseFilters(body) }
+        if type == "filters" { return try parseFilters(body, name: name) }
         guard let parameters = body.objectValue else { throw .parsing("Expected [START_OBJECT] under [\(type)], but got a [\(body.tokenName)] in [\(name)]") }
         func allow(_ keys: Set<String>) throws(ElasticsearchError) {
             for key in parameters.keys where !keys.contains(key) {
@@ -187,13 +187,13 @@ public struct Aggregation: Sendable, Equatable {
     /// `{"filters": {...} | [...], "other_bucket": bool, "other_bucket_key": "..."}`. Named filters
     /// are kept sorted by key, as ES's `FiltersAggregationBuilder` keeps them; anonymous ones in
     /// request order. A key for the other bucket turns it on (its default key is `_other_`).
-    private static func parseFilters(_ body: JSON) throws(ElasticsearchError) -> AggregationKind {
+    private static func parseFilters(_ body: JSON, name: String) throws(ElasticsearchError) -> AggregationKind {
         guard let parameters = body.objectValue else { throw .parsing("Expected [START_OBJECT] under [filters], but got a [\(body.tokenName)]") }
-        for key in parameters.keys where !["filters", "other_bucket", "other_bucket_key"].contains(key) {
-            throw .parsing("[filters] unknown field [\(key)]")
+        for (key, value) in parameters where !["filters", "other_bucket", "other_bucket_key"].contains(key) {
+            throw .parsing("Unknown key for a \(value.tokenName) in [\(name)]: [\(key)].")
         }
         var filters: [NamedFilter] = []
-        let keyed: Bool
+        var keyed = true
         switch parameters["filters"] {
         case .object(let named)?:
             keyed = true
@@ -203,8 +203,9 @@ public struct Aggregation: Sendable, Equatable {
             keyed = false
             for (position, query) in anonymous.enumerated() { filters.append(NamedFilter(key: String(position), query: try Query.parse(query))) }
         default:
-            throw .illegalArgument("[filters] cannot be null")
+            break
         }
+        if filters.isEmpty { throw .illegalArgument("[filters] cannot be empty.") }
         let otherKey = parameters["other_bucket_key"]?.stringValue
         let other = parameters["other_bucket"]?.boolValue ?? (otherKey != nil)
         return .filters(filters, keyed: keyed, otherBucketKey: other ? otherKey ?? "_other_" : nil)

@@ -10,8 +10,8 @@ import JSONValue
 /// nulls); a date field adds `*_as_string` (ISO 8601, UTC) for min, max, avg and sum. The
 /// variances are population (`variance`, `variance_population`) and sample
 /// (`variance_sampling`) variances, floored at 0 against rounding. With a single value the
-/// sample variance divides by zero: ES prints Java's NaN there, which is not JSON, so this
-/// node prints null.
+/// sample variance divides by zero and ES prints `"NaN"` (a string) for it, its deviation and
+/// bounds; so does this node. `extended_stats` of a date field adds every figure `_as_string`.
 extension AggregationExecution {
     func stats(field: String, extended: Bool, sigma: Double, filter: AggregationFilter) throws -> JSON {
         let name = extended ? "extended_stats" : "stats"
@@ -49,22 +49,25 @@ extension AggregationExecution {
         }
         guard extended else { return .object(result) }
         let population = Swift.max(0, (squares - sum * sum / n) / n)
-        let sampling: Double? = count > 1 ? Swift.max(0, (squares - sum * sum / n) / (n - 1)) : nil
-        let deviation = population.squareRoot(), sampleDeviation = sampling?.squareRoot()
-        result["sum_of_squares"] = .double(squares)
-        result["variance"] = .double(population)
-        result["variance_population"] = .double(population)
-        result["variance_sampling"] = sampling.map(JSON.double) ?? .null
-        result["std_deviation"] = .double(deviation)
-        result["std_deviation_population"] = .double(deviation)
-        result["std_deviation_sampling"] = sampleDeviation.map(JSON.double) ?? .null
-        let bounds: [JSON] = [.double(avg + sigma * deviation), .double(avg - sigma * deviation),
-                              .double(avg + sigma * deviation), .double(avg - sigma * deviation),
-                              sampleDeviation.map { .double(avg + sigma * $0) } ?? .null,
-                              sampleDeviation.map { .double(avg - sigma * $0) } ?? .null]
-        result["std_deviation_bounds"] = .object(JSONObject(Array(zip(Self.boundKeys, bounds))))
+        // One value: Java's 0/0, a NaN, which ES prints as the string "NaN".
+        let sampling = count > 1 ? Swift.max(0, (squares - sum * sum / n) / (n - 1)) : .nan
+        let deviation = population.squareRoot(), sampleDeviation = sampling.squareRoot()
+        let figures: [(String, Double)] = [("sum_of_squares", squares), ("variance", population), ("variance_population", population),
+                                           ("variance_sampling", sampling), ("std_deviation", deviation),
+                                           ("std_deviation_population", deviation), ("std_deviation_sampling", sampleDeviation)]
+        let bounds = [avg + sigma * deviation, avg - sigma * deviation, avg + sigma * deviation, avg - sigma * deviation,
+                      avg + sigma * sampleDeviation, avg - sigma * sampleDeviation]
+        for (key, value) in figures { result[key] = Self.number(value) }
+        result["std_deviation_bounds"] = .object(JSONObject(Array(zip(Self.boundKeys, bounds.map(Self.number)))))
+        if type == .date {
+            for (key, value) in figures { result[key + "_as_string"] = .string(DateMath.format(approximately: value)) }
+            result["std_deviation_bounds_as_string"] = .object(JSONObject(Array(zip(Self.boundKeys, bounds.map { JSON.string(DateMath.format(approximately: $0)) }))))
+        }
         return .object(result)
     }
+
+    /// A figure as ES prints a double: NaN as the string "NaN" (Jackson quotes non-numeric numbers).
+    private static func number(_ value: Double) -> JSON { value.isNaN ? "NaN" : .double(value) }
 
     static let boundKeys = ["upper", "lower", "upper_population", "lower_population", "upper_sampling", "lower_sampling"]
 }

@@ -94,7 +94,13 @@ import JSONValue
         let dates = try aggregations(#"{"d":{"stats":{"field":"released"}}}"#, query: #"{"term":{"year":1999}}"#)
         #expect(dates.serialized() == #"{"d":{"count":1,"min":9.255168E11,"max":9.255168E11,"avg":9.255168E11,"sum":9.255168E11,"min_as_string":"1999-05-01T00:00:00.000Z","max_as_string":"1999-05-01T00:00:00.000Z","avg_as_string":"1999-05-01T00:00:00.000Z","sum_as_string":"1999-05-01T00:00:00.000Z"}}"#)
         let one = try #require(try aggregations(#"{"e":{"extended_stats":{"field":"year"}}}"#, query: #"{"term":{"year":2020}}"#)["e"])
-        #expect(one["variance"] == 0.0 && one["variance_sampling"] == .null && one["std_deviation_bounds"]?["upper_sampling"] == .null)
+        #expect(one["variance"] == 0.0 && one["variance_sampling"] == "NaN" && one["std_deviation_sampling"] == "NaN")
+        #expect(one["std_deviation_bounds"]?["upper_sampling"] == "NaN" && one["std_deviation_bounds"]?["upper"] == 2020.0)
+        let dated = try #require(try aggregations(#"{"e":{"extended_stats":{"field":"released"}}}"#, query: #"{"term":{"year":1999}}"#)["e"]?.objectValue)
+        #expect(dated.keys.suffix(9) == ["std_deviation_bounds", "sum_of_squares_as_string", "variance_as_string", "variance_population_as_string",
+                                         "variance_sampling_as_string", "std_deviation_as_string", "std_deviation_population_as_string",
+                                         "std_deviation_sampling_as_string", "std_deviation_bounds_as_string"])
+        #expect(dated["std_deviation_bounds_as_string"]?["upper"] == "1999-05-01T00:00:00.000Z")
         let empty = try aggregations(#"{"s":{"stats":{"field":"year"}},"e":{"extended_stats":{"field":"year"}}}"#, query: #"{"match_none":{}}"#)
         #expect(empty["s"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0}"#)
         #expect(empty["e"]?.serialized() == #"{"count":0,"min":null,"max":null,"avg":null,"sum":0.0,"sum_of_squares":null,"variance":null,"variance_population":null,"variance_sampling":null,"std_deviation":null,"std_deviation_population":null,"std_deviation_sampling":null,"std_deviation_bounds":{"upper":null,"lower":null,"upper_population":null,"lower_population":null,"upper_sampling":null,"lower_sampling":null}}"#)
@@ -125,6 +131,10 @@ import JSONValue
         #expect(named.serialized() == #"{"f":{"buckets":{"a_old":{"doc_count":1,"n":{"value":1}},"z_drama":{"doc_count":2,"n":{"value":2}},"rest":{"doc_count":2,"n":{"value":2}}}}}"#)
         let anonymous = try aggregations(#"{"f":{"filters":{"filters":[{"match":{"title":"brown"}},{"exists":{"field":"director.name"}}],"other_bucket":true}}}"#)
         #expect(anonymous.serialized() == #"{"f":{"buckets":[{"doc_count":2},{"doc_count":1},{"doc_count":2}]}}"#)
+        for body in [#"{"filters":{}}"#, #"{"filters":[]}"#, #"{}"#] {
+            let nothing = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"f":{"filters":\#(body)}}"#) }
+            #expect(nothing?.reason == "[filters] cannot be empty.", "\(body)")
+        }
         let empty = try aggregations(#"{"f":{"filters":{"filters":{"none":{"term":{"genre.keyword":"western"}}}}}}"#)
         #expect(empty.serialized() == #"{"f":{"buckets":{"none":{"doc_count":0}}}}"#)
         let inTerms = try aggregations(#"{"g":{"terms":{"field":"genre.keyword","size":1},"aggs":{"good":{"filter":{"range":{"rating":{"gte":6}}}}}}}"#)
@@ -132,7 +142,7 @@ import JSONValue
         let bad = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"f":{"filters":{"filters":{"x":{"nonsense":{}}}}}}"#) }
         #expect(bad?.type == "parsing_exception")
         let option = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"f":{"filters":{"filters":{},"colour":1}}}"#) }
-        #expect(option?.reason == "[filters] unknown field [colour]")
+        #expect(option?.type == "parsing_exception" && option?.reason == "Unknown key for a VALUE_NUMBER_INT in [f]: [colour].")
     }
 
     @Test func aggregationErrorsNameTheProblem() throws {
