@@ -58,7 +58,7 @@ extension ElasticAPI {
             row["disk.used"] = .string(IndexStats.humanSize(Int(used)))
             row["disk.avail"] = .string(IndexStats.humanSize(Int(disk.available)))
             row["disk.total"] = .string(IndexStats.humanSize(Int(disk.total)))
-            row["disk.percent"] = .string(String(HostResources.percent(used, of: disk.total)))
+            row["disk.percent"] = .string(String(used * 100 / disk.total))  // truncated, as ES's (short) cast
         }
         var rows = [row]
         let unassigned = stats.map { $0.primaries * $0.replicas }.reduce(0, +)

@@ -90,6 +90,10 @@ struct ByQueryRequest {
                 case "max_docs":
                     guard let number = value.intValue, number > 0 else { throw .illegalArgument("[max_docs] should be positive, found [\(value.serialized())]") }
                     maxDocs = Int(number)
+                case "conflicts":
+                    guard let text = value.stringValue, text == "abort" || text == "proceed" else {
+                        throw .illegalArgument("conflicts may only be \"proceed\" or \"abort\" but was [\(value.stringValue ?? value.serialized())]")
+                    }
                 case "script" where name == "update_by_query":
                     throw .illegalArgument("scripted updates are not supported by this node; update by query stores each matching document again from its _source")
                 default: throw .parsing("[\(name)] unknown field [\(key)]")

@@ -26,7 +26,6 @@ public struct IndexTemplate: Sendable, Equatable {
 
     /// Parses and checks a `PUT /_template/{name}` body; `order` is the URL's `?order=`.
     public init(name: String, body: JSON, order: Int = 0) throws(ElasticsearchError) {
-        try Self.validate(name: name)
         guard let object = body.objectValue else { throw .parsing("Failed to derive xcontent") }
         self.name = name
         self.order = order
@@ -44,7 +43,7 @@ public struct IndexTemplate: Sendable, Equatable {
                 guard let number = value.intValue ?? value.stringValue.flatMap({ Int64($0) }) else { throw .illegalArgument("Malformed [order] value [\(value.serialized())]") }
                 self.order = Int(number)
             case "version":
-                guard let number = value.intValue else { throw .illegalArgument("Malformed [version] value [\(value.serialized())]") }
+                guard let number = value.intValue else { throw .illegalArgument("Malformed [version] value, should be an integer") }
                 version = Int(number)
             case "settings":
                 settings = try Self.flatSettings(value)
@@ -54,13 +53,13 @@ public struct IndexTemplate: Sendable, Equatable {
             case "aliases":
                 guard value.objectValue?.isEmpty ?? false else { throw .illegalArgument("aliases in index templates are not supported by this node") }
             default:
-                throw .illegalArgument("unknown key [\(key)] in the template ")
+                throw ElasticsearchError(status: 400, type: "parse_exception", reason: "unknown key [\(key)] in the template ")
             }
         }
         if indexPatterns.isEmpty {
             throw ElasticsearchError(status: 400, type: "action_request_validation_exception", reason: "Validation Failed: 1: index patterns are missing;")
         }
-        for pattern in indexPatterns { try Self.validate(pattern: pattern, template: name) }
+        try Self.validate(name: name, patterns: indexPatterns)
         _ = try SearchEngine.parseSettings(.object(JSONObject(settings)), shards: 1, replicas: 1)
     }
 
@@ -97,27 +96,29 @@ public struct IndexTemplate: Sendable, Equatable {
         return result
     }
 
-    /// ES's `MetadataIndexTemplateService.validate` rules for the name.
-    static func validate(name: String) throws(ElasticsearchError) {
-        func invalid(_ cause: String) -> ElasticsearchError {
-            ElasticsearchError(status: 400, type: "invalid_index_template_exception", reason: "index_template [\(name)] invalid, cause [\(cause)]")
+    /// ES's `MetadataIndexTemplateService.validate`: every broken rule of the name and the
+    /// patterns, numbered in one `Validation Failed` cause.
+    static func validate(name: String, patterns: [String]) throws(ElasticsearchError) {
+        var errors: [String] = []
+        if name.contains(" ") { errors.append("name must not contain a space") }
+        if name.contains(",") { errors.append("name must not contain a ','") }
+        if name.contains("#") { errors.append("name must not contain a '#'") }
+        if name.contains("*") { errors.append("name must not contain a '*'") }
+        if name.hasPrefix("_") { errors.append("name must not start with '_'") }
+        if name.lowercased() != name { errors.append("name must be lower cased") }
+        for pattern in patterns {
+            if pattern.contains(" ") { errors.append("index_patterns [\(pattern)] must not contain a space") }
+            if pattern.contains(",") { errors.append("index_pattern [\(pattern)] must not contain a ','") }
+            if pattern.contains("#") { errors.append("index_pattern [\(pattern)] must not contain a '#'") }
+            if pattern.contains(":") { errors.append("index_pattern [\(pattern)] must not contain a ':'") }
+            if pattern.hasPrefix("_") { errors.append("index_pattern [\(pattern)] must not start with '_'") }
+            // Strings.validFileNameExcludingAstrix, with the message that prints the whole set.
+            if pattern.contains(where: { "\\/?\"<>| ,".contains($0) }) {
+                errors.append("index_pattern [\(pattern)] must not contain the following characters [ , \", *, \\, <, |, ,, >, /, ?]")
+            }
         }
-        if name.isEmpty { throw invalid("name must not be empty") }
-        if name.contains(" ") { throw invalid("name must not contain a space") }
-        if name.contains(",") { throw invalid("name must not contain a ','") }
-        if name.contains("#") { throw invalid("name must not contain a '#'") }
-        if name.hasPrefix("_") { throw invalid("name must not start with '_'") }
-        if name.lowercased() != name { throw invalid("name must be lower cased") }
-    }
-
-    static func validate(pattern: String, template: String) throws(ElasticsearchError) {
-        func invalid(_ cause: String) -> ElasticsearchError {
-            ElasticsearchError(status: 400, type: "invalid_index_template_exception", reason: "index_template [\(template)] invalid, cause [\(cause)]")
-        }
-        if pattern.contains(" ") { throw invalid("index_pattern [\(pattern)] must not contain a space") }
-        if pattern.contains(",") { throw invalid("index_pattern [\(pattern)] must not contain a ','") }
-        if pattern.contains("#") { throw invalid("index_pattern [\(pattern)] must not contain a '#'") }
-        if pattern.contains("<") { throw invalid("index_pattern [\(pattern)] must not contain a '<'") }
-        if pattern.hasPrefix("_") { throw invalid("index_pattern [\(pattern)] must not start with '_'") }
+        guard !errors.isEmpty else { return }
+        let cause = "Validation Failed: " + errors.enumerated().map { "\($0.offset + 1): \($0.element);" }.joined()
+        throw ElasticsearchError(status: 400, type: "invalid_index_template_exception", reason: "index_template [\(name)] invalid, cause [\(cause)]")
     }
 }

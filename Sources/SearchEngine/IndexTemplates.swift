@@ -20,10 +20,10 @@ extension SearchEngine {
         return EngineResponse(body: ["acknowledged": true])
     }
 
-    /// The templates a comma list of names or `*` patterns selects (all for nil, `_all` or `*`), by name.
+    /// The templates a comma list of names or `*` patterns selects (all for nil), by name.
     public func templates(_ expression: String? = nil) throws(ElasticsearchError) -> [IndexTemplate] {
         let all = try read { db, _ in try Self.templates(db) }
-        guard let expression, expression != "_all" else { return all }
+        guard let expression else { return all }
         let names = expression.split(separator: ",").map(String.init)
         return all.filter { template in names.contains { IndexName.matches(template.name, pattern: $0) } }
     }
@@ -39,7 +39,8 @@ extension SearchEngine {
     public func deleteTemplate(_ name: String) throws(ElasticsearchError) -> EngineResponse {
         try write { db, _ in
             let doomed = try Self.templates(db).filter { IndexName.matches($0.name, pattern: name) }
-            if doomed.isEmpty {
+            // `*` matches everything, nothing included (Regex.isMatchAllPattern): no 404 then.
+            if doomed.isEmpty && name != "*" {
                 throw ElasticsearchError(status: 404, type: "index_template_missing_exception", reason: "index_template [\(name)] missing")
             }
             for template in doomed { try db.execute(sql: "DELETE FROM templates WHERE name = ?", arguments: [template.name]) }

@@ -29,7 +29,8 @@ extension QueryCompiler {
         case .prefix("_index", let value, let boost):
             return everything(index.name.hasPrefix(value), boost: boost)
         case .wildcard("_index", let pattern, let boost):
-            return everything(Wildcard.matches(pattern, index.name), boost: boost)
+            // ConstantFieldType reads the pattern with Regex.simpleMatch: `*` only, `?` is itself.
+            return everything(IndexName.matches(index.name, pattern: pattern), boost: boost)
         case .exists(let field) where Self.metadataFields.contains(field):
             return .all(boost: 1)
         default:

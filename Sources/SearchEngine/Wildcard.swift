@@ -1,6 +1,5 @@
 /// `*` (any run of characters) and `?` (one character) over a whole string, as the wildcard
-/// query reads a pattern when it tests a value that is not in the index: the `_index` name
-/// (`MetadataFieldQueries`) and the words the highlighter marks (`Highlighter`).
+/// query reads a pattern: the highlighter tests the words it marks with it (`Highlighter`).
 enum Wildcard {
     static func matches(_ pattern: String, _ text: String) -> Bool {
         let pattern = Array(pattern), text = Array(text)

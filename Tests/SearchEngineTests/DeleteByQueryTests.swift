@@ -72,6 +72,10 @@ import Testing
         #expect(throws: ElasticsearchError.illegalArgument("scripted updates are not supported by this node; update by query stores each matching document again from its _source")) {
             try engine.updateByQuery("movies", body: json(#"{"script":{"source":"ctx._source.n++"}}"#))
         }
+        #expect(try engine.updateByQuery("movies", body: json(#"{"conflicts":"proceed","query":{"ids":{"values":["1"]}}}"#)).body["updated"] == 1)
+        #expect(throws: ElasticsearchError.illegalArgument(#"conflicts may only be "proceed" or "abort" but was [skip]"#)) {
+            try engine.updateByQuery("movies", body: json(#"{"conflicts":"skip"}"#))
+        }
         #expect(throws: ElasticsearchError.parsing("[update_by_query] unknown field [size]")) {
             try engine.updateByQuery("movies", body: json(#"{"size":1}"#))
         }
