@@ -7,6 +7,8 @@ import SecurityEngine
 enum PreparedBody: Sendable {
     case bulk(BulkRequest, rejections: [Int: ElasticsearchError])
     case multiSearch(MultiSearchRequest, rejections: [Int: ElasticsearchError])
+    /// `refused`: the security refusal of the destination writes, if any.
+    case reindex(ReindexRequest, refused: ElasticsearchError?)
 }
 
 /// The Elasticsearch-compatible endpoints (ES 7.10 paths and bodies) mapped onto `SearchEngine`.
@@ -54,6 +56,9 @@ struct ElasticAPI: Sendable {
             return try nodes(s.dropFirst(), request)
         case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:
             return try catCount(s.count == 3 ? s[2] : "_all", request)
+        case (1, "_reindex") where method == "POST":
+            if case .reindex(let reindex, let refused) = prepared { return respond(try engine.reindex(reindex, refused: refused)) }
+            return respond(try engine.reindex(try ReindexRequest(body: try optionalBody(request), parameters: request.parameters)))
         case (1, "_bulk") where method == "POST" || method == "PUT":
             return try executeBulk(prepared, request, defaultIndex: nil)
         case (1, "_msearch") where getOrPost:

@@ -138,7 +138,7 @@ final class RequestPipeline: Sendable {
         return .action(action)
     }
 
-    private struct Refusal: Error {
+    struct Refusal: Error {
         var response: NodeResponse
     }
 
@@ -245,6 +245,12 @@ final class RequestPipeline: Sendable {
             case .multiSearch:
                 if let denied = deniedActions(incoming, action: action, user: user) { return denied }
                 prepared = try checkedMultiSearch(incoming, user: user)
+            case .reindex:
+                if let denied = deniedActions(incoming, action: action, user: user) { return denied }
+                switch try checkedReindex(incoming, user: user) {
+                case .success(let checked): prepared = checked
+                case .failure(let refusal): return refusal.response
+                }
             }
         } catch {
             return render(error)
@@ -272,44 +278,6 @@ final class RequestPipeline: Sendable {
         }
     }
 
-    /// `_cluster/health` once its `HealthWait` conditions hold, or at their timeout with
-    /// `timed_out: true` and 408. Polls the (in-memory) catalog every 50 ms, holding no thread.
-    private func waitedHealth(_ request: ElasticRequest) async -> NodeResponse {
-        do {
-            guard let wait = try HealthWait.of(request) else { return try elastic.clusterHealth(request) }
-            let deadline = ContinuousClock.now + wait.timeout
-            while true {
-                let response = try elastic.clusterHealth(request)
-                let exists = !wait.indicesMustExist || (try? elastic.engine.resolveIndices(request.segments[2])) != nil
-                guard case .json(let body) = response.body, var object = body.objectValue else { return response }
-                if wait.isSatisfied(body, indicesExist: exists) { return response }
-                if ContinuousClock.now >= deadline {
-                    object["timed_out"] = true
-                    return NodeResponse(status: 408, body: .json(.object(object)))
-                }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        } catch {
-            return render(error)
-        }
-    }
-
-    /// `_msearch`: each search is an `indices:data/read/search` on its own indices; a refused
-    /// one answers 403 in its place and is audited like a refused request.
-    private func checkedMultiSearch(_ incoming: Incoming, user: User) throws -> PreparedBody {
-        let request = incoming.request
-        let search = try MultiSearchRequest.parse(request.body, defaultIndex: request.segments.count == 2 ? request.segments[0] : nil,
-                                                  parameters: request.parameters)
-        var rejections: [Int: ElasticsearchError] = [:]
-        for (position, item) in search.items.enumerated() {
-            let route = RestAction(actions: ["indices:data/read/search"], indices: item.indices.split(separator: ",").map(String.init))
-            guard let response = security.authorize(user, route: route, existingIndices: elastic.engine.indexNames).response else { continue }
-            rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
-            audit.record(.missingPrivileges, incoming.facts, by: user, privilege: route.actions[0], indices: route.indices)
-        }
-        return .multiSearch(search, rejections: rejections)
-    }
-
     /// The route's actions checked in order (reference §5); the 403 when one is not granted.
     private func deniedActions(_ incoming: Incoming, action: RestAction, user: User) -> NodeResponse? {
         let decision = security.authorize(user, route: action, existingIndices: elastic.engine.indexNames)
@@ -320,7 +288,7 @@ final class RequestPipeline: Sendable {
         audit.record(.grantedPrivileges, incoming.facts, by: user, privilege: action.actions.first, indices: action.indices)
     }
 
-    private func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {
+    func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {
         guard let response = decision.response else { return nil }
         audit.record(decision.isAllIndicesAttempt ? .securityIndexAttempt : .missingPrivileges, incoming.facts, by: user, privilege: privilege, indices: indices)
         metrics.authenticationFailed(reason: "forbidden")
@@ -357,7 +325,7 @@ final class RequestPipeline: Sendable {
         }
     }
 
-    private func render(_ error: any Error) -> NodeResponse {
+    func render(_ error: any Error) -> NodeResponse {
         let error = error as? ElasticsearchError ?? ElasticsearchError(status: 500, type: "exception", reason: "\(error)")
         return .json(error.body, status: error.status)
     }

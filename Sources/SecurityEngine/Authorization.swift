@@ -82,6 +82,8 @@ extension SecurityService {
             return authorize(user, action: "indices:data/write/bulk")
         case .multiSearch:
             return authorize(user, action: "indices:data/read/msearch")
+        case .reindex:
+            return authorize(user, action: "indices:data/write/reindex")
         case .securityPlugin:
             return .allowed
         }

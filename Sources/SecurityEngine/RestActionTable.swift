@@ -15,6 +15,9 @@ public struct RestAction: Sendable, Equatable {
         /// `_msearch`: the cluster-level action, then `indices:data/read/search` for each
         /// search of the body on its own indices (a refused one fails alone).
         case multiSearch
+        /// `_reindex`: the cluster-level action; the node then checks the search on the source
+        /// and the writes into the destination as the reindex module's child requests.
+        case reindex
         /// A security-plugin endpoint (`/_opendistro/_security/...`, `/_plugins/_security/...`),
         /// handled by ``SecurityRestAPI``.
         case securityPlugin
@@ -69,6 +72,7 @@ public enum RestActionTable {
             case "_msearch": return getOrPost ? RestAction(actions: ["indices:data/read/msearch"], check: .multiSearch) : nil
             case "_refresh": return getOrPost ? RestAction(actions: ["indices:admin/refresh"], indices: ["_all"]) : nil
             case "_flush": return getOrPost ? RestAction(actions: ["indices:admin/flush"], indices: ["_all"]) : nil
+            case "_reindex": return method == "POST" ? RestAction(actions: ["indices:data/write/reindex"], check: .reindex) : nil
             case "_forcemerge": return method == "POST" ? RestAction(actions: ["indices:admin/forcemerge"], indices: ["_all"]) : nil
             case "_stats": return method == "GET" ? RestAction(actions: ["indices:monitor/stats"], indices: ["_all"]) : nil
             case "_mapping": return method == "GET" ? RestAction(actions: ["indices:admin/mappings/get"], indices: ["_all"]) : nil

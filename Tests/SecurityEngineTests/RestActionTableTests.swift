@@ -46,6 +46,7 @@ import Testing
         ("GET", "/logs-*/_msearch", ["indices:data/read/msearch"], ["logs-*"], .multiSearch),
         ("POST", "/logs-1/_refresh", ["indices:admin/refresh"], ["logs-1"], .actions),
         ("POST", "/_flush", ["indices:admin/flush"], ["_all"], .actions),
+        ("POST", "/_reindex", ["indices:data/write/reindex"], [], .reindex),
         ("POST", "/logs-1/_update_by_query", ["indices:data/write/update/byquery", "indices:data/read/search"], ["logs-1"], .actions),
         ("GET", "/logs-1/_flush", ["indices:admin/flush"], ["logs-1"], .actions),
         ("POST", "/logs-1/_forcemerge", ["indices:admin/forcemerge"], ["logs-1"], .actions),
