@@ -45,7 +45,7 @@ extension RequestPipeline {
         }
         var refused: ElasticsearchError?
         if let response = writes.items[0].response {
-            refused = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
+            refused = Self.itemRefusal(response)
             audit.record(.missingPrivileges, incoming.facts, by: user, privilege: item.action, indices: [reindex.destination])
         }
         return .success(.reindex(reindex, refused: refused))
@@ -61,7 +61,7 @@ extension RequestPipeline {
         for (position, item) in search.items.enumerated() {
             let route = RestAction(actions: ["indices:data/read/search"], indices: item.indices.split(separator: ",").map(String.init))
             guard let response = security.authorize(user, route: route, existingIndices: elastic.engine.indexNames).response else { continue }
-            rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
+            rejections[position] = Self.itemRefusal(response)
             audit.record(.missingPrivileges, incoming.facts, by: user, privilege: route.actions[0], indices: route.indices)
         }
         return .multiSearch(search, rejections: rejections)

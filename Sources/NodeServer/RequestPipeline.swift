@@ -237,7 +237,7 @@ final class RequestPipeline: Sendable {
                 var rejections: [Int: ElasticsearchError] = [:]
                 for (position, decision) in decisions.items.enumerated() {
                     guard let response = decision.response else { continue }
-                    rejections[position] = ElasticsearchError(status: 403, type: "security_exception", reason: Self.reason(of: response))
+                    rejections[position] = Self.itemRefusal(response)
                     audit.record(.missingPrivileges, incoming.facts, by: user, privilege: items[position].action,
                                  indices: [items[position].index])
                 }
@@ -303,6 +303,12 @@ final class RequestPipeline: Sendable {
             results[result, default: 0] += 1
         }
         for (result, number) in results { metrics.bulkItems(number, result: result) }
+    }
+
+    /// A refused part of a composite request (a bulk item, a search of `_msearch`, the writes
+    /// of `_reindex`), as it is reported in that request's answer.
+    static func itemRefusal(_ response: SecurityResponse) -> ElasticsearchError {
+        ElasticsearchError(status: 403, type: "security_exception", reason: reason(of: response))
     }
 
     /// The reason text inside a security response body (the 403 JSON of reference §7).
