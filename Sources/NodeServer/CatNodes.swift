@@ -31,12 +31,17 @@ extension ElasticAPI {
 
     /// `GET /_cat/plugins`: the security plugin this node stands in for.
     func catPlugins(_ request: ElasticRequest) -> NodeResponse {
-        let (component, version) = switch node.flavor {
+        let (component, version) = Self.securityPlugin(node.flavor)
+        let row: JSONObject = ["name": .string(node.nodeName), "component": .string(component), "version": .string(version)]
+        return cat([row], defaults: ["name", "component", "version"], rightAligned: [], request)
+    }
+
+    /// The security plugin this node stands in for: its name and version.
+    static func securityPlugin(_ flavor: Flavor) -> (name: String, version: String) {
+        switch flavor {
         case .openDistro: ("opendistro_security", "1.13.1.0")
         case .openSearch: ("opensearch-security", "2.19.0.0")
         }
-        let row: JSONObject = ["name": .string(node.nodeName), "component": .string(component), "version": .string(version)]
-        return cat([row], defaults: ["name", "component", "version"], rightAligned: [], request)
     }
 
     /// The role names of a node that holds them all (`node.roles`, sorted as OpenSearch lists them).

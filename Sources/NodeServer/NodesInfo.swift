@@ -77,17 +77,10 @@ extension ElasticAPI {
     private func nodeHeader() -> JSONObject {
         var entry: JSONObject = ["name": .string(node.nodeName), "transport_address": .string("\(node.hostAddress):9300"),
                                  "host": .string(node.hostAddress), "ip": .string(node.hostAddress)]
-        switch node.flavor {
-        case .openDistro:
-            entry["version"] = "7.10.2"
-            entry["build_flavor"] = "oss"
-            entry["build_type"] = "tar"
-            entry["build_hash"] = "747e1cc71def077253878a59143c1f785afa92b9"
-        case .openSearch:
-            entry["version"] = "2.19.0"
-            entry["build_type"] = "tar"
-            entry["build_hash"] = "unknown"
-        }
+        entry["version"] = .string(RootInfo.versionNumber(node.flavor))
+        if node.flavor == .openDistro { entry["build_flavor"] = "oss" }
+        entry["build_type"] = "tar"
+        entry["build_hash"] = .string(RootInfo.buildHash(node.flavor))
         entry["roles"] = .array(Self.roles(node.flavor).map(JSON.string))
         return entry
     }
@@ -133,14 +126,15 @@ extension ElasticAPI {
     }
 
     private var securityPlugin: JSONObject {
+        let (name, version) = Self.securityPlugin(node.flavor)
         switch node.flavor {
         case .openDistro:
-            ["name": "opendistro_security", "version": "1.13.1.0", "elasticsearch_version": "7.10.2", "java_version": "1.8",
+            return ["name": .string(name), "version": .string(version), "elasticsearch_version": .string(RootInfo.versionNumber(.openDistro)), "java_version": "1.8",
              "description": "Provide access control related features for Elasticsearch 7",
              "classname": "com.amazon.opendistroforelasticsearch.security.OpenDistroSecurityPlugin",
              "extended_plugins": [], "has_native_controller": false]
         case .openSearch:
-            ["name": "opensearch-security", "version": "2.19.0.0", "opensearch_version": "2.19.0", "java_version": "11",
+            return ["name": .string(name), "version": .string(version), "opensearch_version": .string(RootInfo.versionNumber(.openSearch)), "java_version": "11",
              "description": "Provide access control related features for OpenSearch",
              "classname": "org.opensearch.security.OpenSearchSecurityPlugin", "custom_foldername": "opensearch-security",
              "extended_plugins": [], "has_native_controller": false]

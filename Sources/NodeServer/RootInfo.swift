@@ -12,15 +12,20 @@ import SecurityEngine
 /// `compatibility.override_main_response_version: true` makes it report `7.10.2`, as OpenSearch
 /// does for Beats and Logstash that refuse a 2.x version.
 public enum RootInfo {
+    /// The version this node reports for its flavor (without the 7.10.2 override of `GET /`).
+    static func versionNumber(_ flavor: Flavor) -> String { flavor == .openDistro ? "7.10.2" : "2.19.0" }
+    /// The build hash of Elasticsearch OSS 7.10.2; unknown for the OpenSearch flavor (see above).
+    static func buildHash(_ flavor: Flavor) -> String { flavor == .openDistro ? "747e1cc71def077253878a59143c1f785afa92b9" : "unknown" }
+
     public static func body(flavor: Flavor, nodeName: String, clusterName: String, clusterUUID: String,
                             overrideMainResponseVersion: Bool = false) -> JSON {
         var version = JSONObject()
         switch flavor {
         case .openDistro:
-            version["number"] = "7.10.2"
+            version["number"] = .string(versionNumber(flavor))
             version["build_flavor"] = "oss"
             version["build_type"] = "tar"
-            version["build_hash"] = "747e1cc71def077253878a59143c1f785afa92b9"
+            version["build_hash"] = .string(buildHash(flavor))
             version["build_date"] = "2021-01-13T00:42:12.435326Z"
             version["build_snapshot"] = false
             version["lucene_version"] = "8.7.0"
@@ -28,9 +33,9 @@ public enum RootInfo {
             version["minimum_index_compatibility_version"] = "6.0.0-beta1"
         case .openSearch:
             version["distribution"] = "opensearch"
-            version["number"] = overrideMainResponseVersion ? "7.10.2" : "2.19.0"
+            version["number"] = .string(overrideMainResponseVersion ? versionNumber(.openDistro) : versionNumber(flavor))
             version["build_type"] = "tar"
-            version["build_hash"] = "unknown"
+            version["build_hash"] = .string(buildHash(flavor))
             version["build_date"] = "unknown"
             version["build_snapshot"] = false
             version["lucene_version"] = "9.12.1"
