@@ -290,7 +290,7 @@ final class RequestPipeline: Sendable {
 
     func denied(_ decision: AuthorizationDecision, _ incoming: Incoming, user: User, privilege: String, indices: [String]) -> NodeResponse? {
         guard let response = decision.response else { return nil }
-        audit.record(decision.isAllIndicesAttempt ? .securityIndexAttempt : .missingPrivileges, incoming.facts, by: user, privilege: privilege, indices: indices)
+        audit.record(decision.isSecurityIndexAttempt ? .securityIndexAttempt : .missingPrivileges, incoming.facts, by: user, privilege: privilege, indices: indices)
         metrics.authenticationFailed(reason: "forbidden")
         return NodeResponse(security: response)
     }

@@ -22,6 +22,11 @@ extension SecurityService {
     /// item's action on its index. Missing privileges are listed item action first, as in
     /// `no permissions for [indices:data/write/index, indices:data/write/bulk[s]]`.
     public func authorizeBulk(_ user: User, items: [BulkItem]) -> BulkAuthorization {
+        // A bulk that writes into the security index is refused whole (SecurityIndexGuard).
+        if !user.isSuperAdmin, case let name = securityIndexName, items.contains(where: { $0.index == name }) {
+            let refusal = AuthorizationDecision.deny([], user)
+            return BulkAuthorization(request: refusal, items: items.map { _ in refusal })
+        }
         let request = authorize(user, action: "indices:data/write/bulk")
         guard request.isAllowed else { return BulkAuthorization(request: request, items: items.map { _ in request }) }
         if user.isSuperAdmin { return BulkAuthorization(request: .allowed, items: items.map { _ in .allowed }) }
@@ -63,8 +68,13 @@ extension SecurityService {
     /// `.bulk` checks only the request level (items come from the body: use
     /// ``authorizeBulk(_:items:)``), and so does `.multiSearch` (each search of the body is an
     /// `indices:data/read/search` route of its own). Security-plugin routes are not decided here.
+    /// `config_index_name`: the plugin's own index, which `SecurityIndexGuard` protects.
+    var securityIndexName: String {
+        settings.all[settings.flavor.settingsPrefix + "config_index_name"]?.stringValue ?? SecurityIndexGuard.defaultIndexName
+    }
+
     public func authorize(_ user: User, route: RestAction, existingIndices: [String] = []) -> AuthorizationDecision {
-        if let refusal = AllIndicesGuard.refusal(user, route) { return refusal }
+        if let refusal = SecurityIndexGuard.refusal(user, route, securityIndex: securityIndexName) { return refusal }
         switch route.check {
         case .actions:
             for action in route.actions {

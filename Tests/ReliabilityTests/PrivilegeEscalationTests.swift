@@ -185,16 +185,19 @@ import Testing
         }
     }
 
-    /// Destructive requests on every index (`_all`, `*`) are the super-admin's alone, whatever
-    /// a user's roles (ODFE's SecurityIndexAccessEvaluator): `admin` with `all_access` gets a
-    /// 403 naming no privilege and an OPENDISTRO_SECURITY_INDEX_ATTEMPT event; the admin
-    /// certificate goes through; a pattern that is not everything is an ordinary request.
+    /// Destructive requests on every index (`_all`, `*`) or on the plugin's own index are the
+    /// super-admin's alone, whatever a user's roles (ODFE's SecurityIndexAccessEvaluator):
+    /// `admin` with `all_access` gets a 403 naming no privilege and an
+    /// OPENDISTRO_SECURITY_INDEX_ATTEMPT event; the admin certificate goes through; a pattern
+    /// that is not everything is an ordinary request.
     @Test func destructiveRequestsOnEveryIndexAreTheSuperAdminsAlone() async throws {
         try await Self.with { lab, trail in
             for name in ["logs-a", "logs-b"] { #expect(try await lab.curl("PUT", "/\(name)", as: "admin").status == 200) }
             let refusal = #"{"error":{"root_cause":[{"type":"security_exception","reason":"no permissions for [] and User [name=admin, backend_roles=[admin], requestedTenant=null]"}],"type":"security_exception","reason":"no permissions for [] and User [name=admin, backend_roles=[admin], requestedTenant=null]"},"status":403}"#
             for (method, path, body) in [("DELETE", "/_all", nil), ("DELETE", "/*", nil), ("PUT", "/_settings", #"{"index":{"number_of_replicas":0}}"#),
-                                         ("POST", "/*/_delete_by_query", #"{"query":{"match_all":{}}}"#)] as [(String, String, String?)] {
+                                         ("POST", "/*/_delete_by_query", #"{"query":{"match_all":{}}}"#), ("DELETE", "/*,-logs-b", nil),
+                                         ("PUT", "/.opendistro_security/_doc/x", #"{"a":1}"#),
+                                         ("POST", "/_bulk", "{\"index\":{\"_index\":\".opendistro_security\",\"_id\":\"y\"}}\n{\"a\":1}\n")] as [(String, String, String?)] {
                 let mark = await trail.all().count
                 let result = try await lab.curl(method, path, basic: "admin:admin", body: body)
                 #expect(result.status == 403 && result.body == refusal, "\(method) \(path)")

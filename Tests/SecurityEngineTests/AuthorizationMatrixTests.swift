@@ -195,24 +195,31 @@ extension AuthorizationMatrixTests {
         #expect(service.authenticate(AuthenticationRequest(headers: [TestSupport.basic("alice", "alice-pw")], remoteAddress: "192.0.2.77")).user == nil)
     }
 
-    /// The all-indices guard comes before any role: only the super-admin may write, delete or
-    /// change mappings and settings on `_all` or `*`; other patterns are ordinary requests.
+    /// The security index guard comes before any role: only the super-admin may write, delete
+    /// or change mappings and settings on `_all`, `*` or the plugin's index (by name or by a
+    /// wildcard not taken back by an exclusion); other patterns are ordinary requests.
     @Test func destructiveRoutesOnEveryIndexAreForTheSuperAdminOnly() throws {
         let boss = User(name: "boss", backendRoles: ["admin"])
         let admin = User(name: "CN=admin,OU=lab,O=certlab", isSuperAdmin: true)
         let guarded = [("DELETE", "/_all"), ("DELETE", "/*"), ("PUT", "/_settings"), ("POST", "/*/_delete_by_query"), ("PUT", "/*/_mapping"),
-                       ("POST", "/_all/_update_by_query")]
-        let ordinary = [("DELETE", "/logs-*"), ("GET", "/_all"), ("POST", "/_refresh"), ("GET", "/_search"), ("POST", "/_bulk"), ("GET", "/*/_mapping")]
+                       ("POST", "/_all/_update_by_query"), ("DELETE", "/*,-logs-a"), ("PUT", "/.opendistro_security/_doc/x"),
+                       ("DELETE", "/.opendistro*"), ("PUT", "/.opendistro_security/_settings")]
+        let ordinary = [("DELETE", "/logs-*"), ("GET", "/_all"), ("POST", "/_refresh"), ("GET", "/_search"), ("POST", "/_bulk"), ("GET", "/*/_mapping"),
+                        ("DELETE", "/*,-.opendistro_security"), ("GET", "/.opendistro_security/_search")]
         for (method, path) in guarded + ordinary {
             let route = try #require(RestActionTable.lookup(method: method, path: path), "\(method) \(path)")
             let decision = Self.service.authorize(boss, route: route, existingIndices: ["logs-a"])
             let isGuarded = guarded.contains { $0 == (method, path) }
             #expect(decision == (isGuarded ? .denied(missing: [], reason: "no permissions for [] and User [name=boss, backend_roles=[admin], requestedTenant=null]") : .allowed),
                     "\(method) \(path)")
-            #expect(decision.isAllIndicesAttempt == isGuarded)
+            #expect(decision.isSecurityIndexAttempt == isGuarded)
             #expect(Self.service.authorize(admin, route: route).isAllowed, "\(method) \(path)")
         }
         let reader = try #require(RestActionTable.lookup(method: "DELETE", path: "/_all"))
-        #expect(Self.service.authorize(User(name: "CLIENT1"), route: reader).isAllIndicesAttempt)
+        #expect(Self.service.authorize(User(name: "CLIENT1"), route: reader).isSecurityIndexAttempt)
+        // A bulk with one item for the security index is refused whole.
+        let bulk = Self.service.authorizeBulk(boss, items: [BulkItem(.index, index: "logs-a"), BulkItem(.delete, index: ".opendistro_security")])
+        #expect(bulk.request.isSecurityIndexAttempt && bulk.items.allSatisfy(\.isSecurityIndexAttempt))
+        #expect(Self.service.authorizeBulk(admin, items: [BulkItem(.index, index: ".opendistro_security")]).request.isAllowed)
     }
 }
