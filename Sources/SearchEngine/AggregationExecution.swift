@@ -52,6 +52,8 @@ struct AggregationExecution {
             return .object(try bucket(aggregation, filter.adding(try matching(query))))
         case .filters(let filters, let keyed, let otherBucketKey):
             return try filtersBuckets(aggregation, filters, keyed: keyed, otherBucketKey: otherBucketKey, filter: filter)
+        case .terms("_index", let size, let orderByKey, let ascending, let minDocCount):
+            return try indexTerms(aggregation, size: size, orderByKey: orderByKey, ascending: ascending, minDocCount: minDocCount, filter: filter)
         case .terms(let field, let size, let orderByKey, let ascending, let minDocCount):
             guard let (ids, type) = try fields(field, "terms") else {
                 return ["doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []]

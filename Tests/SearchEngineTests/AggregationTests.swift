@@ -145,6 +145,17 @@ import JSONValue
         #expect(option?.type == "parsing_exception" && option?.reason == "Unknown key for a VALUE_NUMBER_INT in [f]: [colour].")
     }
 
+    /// `terms` on `_index` counts each searched index's matching documents.
+    @Test func termsOnTheIndexName() throws {
+        _ = try engine.put("books", "1", #"{"title":"Quick reads","year":2001}"#)
+        _ = try engine.put("comics", "1", #"{"title":"Silver Surfer","year":1968}"#)
+        let body = #"{"size":0,"query":{"range":{"year":{"gte":1990}}},"aggs":{"i":{"terms":{"field":"_index"},"aggs":{"newest":{"max":{"field":"year"}}}}}}"#
+        let result = try engine.search("movies,books,comics", try SearchRequest.parse(body: json(body))).body["aggregations"]
+        #expect(result?.serialized() == #"{"i":{"doc_count_error_upper_bound":0,"sum_other_doc_count":0,"buckets":[{"key":"movies","doc_count":5,"newest":{"value":2020.0}},{"key":"books","doc_count":1,"newest":{"value":2001.0}}]}}"#)
+        let byKey = try engine.search("movies,books,comics", try SearchRequest.parse(body: json(#"{"size":0,"aggs":{"i":{"terms":{"field":"_index","size":2,"order":{"_key":"asc"}}}}}"#))).body
+        #expect(byKey["aggregations"]?["i"]?.serialized() == #"{"doc_count_error_upper_bound":0,"sum_other_doc_count":5,"buckets":[{"key":"books","doc_count":1},{"key":"comics","doc_count":1}]}"#)
+    }
+
     @Test func aggregationErrorsNameTheProblem() throws {
         let unknown = #expect(throws: ElasticsearchError.self) { try aggregations(#"{"x":{"percentiles":{"field":"year"}}}"#) }
         #expect(unknown?.type == "parsing_exception")
