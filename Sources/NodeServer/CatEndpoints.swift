@@ -7,14 +7,27 @@ import SearchEngine
 extension ElasticAPI {
     /// `format=json`: an array of objects with the chosen columns (values as strings, as ES
     /// sends them); otherwise the text table, `v` for a header line, `h` to choose columns.
+    /// Byte sizes come as `.int` byte counts and are printed as ES's `RestTable` prints a
+    /// `ByteSizeValue`: `5.2kb` by default, or a whole number of the unit `bytes=` names (an
+    /// unknown unit prints the default, as RestTable falls back to it).
     func cat(_ rows: [JSONObject], defaults: [String], rightAligned: Set<String>, _ request: ElasticRequest) -> NodeResponse {
         let columns = request.parameters["h"].map { $0.split(separator: ",").map(String.init) } ?? defaults
+        let unit = request.parameters["bytes"].flatMap { Self.byteUnits[$0] }
+        let rows = rows.map { row in
+            JSONObject(row.map { key, value in
+                guard case .int(let bytes) = value else { return (key, value) }
+                return (key, .string(unit.map { String(bytes / $0) } ?? IndexStats.humanSize(Int(bytes))))
+            })
+        }
         if request.parameters["format"] == "json" {
             return .json(.array(rows.map { row in .object(JSONObject(columns.map { ($0, row[$0] ?? .null) })) }))
         }
         let table = CatTable(columns: columns, rightAligned: rightAligned)
         return NodeResponse(body: .text(table.render(rows.map { row in columns.map { row[$0]?.stringValue ?? "" } }, headers: request.flag("v"))))
     }
+
+    static let byteUnits: [String: Int64] = ["b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30, "gb": 1 << 30,
+                                             "t": 1 << 40, "tb": 1 << 40, "p": 1 << 50, "pb": 1 << 50]
 
     /// `GET /_cat/health`: the cluster health on one line (`ts=false` drops the time columns).
     func catHealth(_ request: ElasticRequest) -> NodeResponse {

@@ -12,7 +12,7 @@ import SearchEngine
 /// by shard: an index of several shards shows its documents and size on shard 0.
 extension ElasticAPI {
     /// The `_cat` endpoints this node serves, as `GET /_cat` lists them.
-    static let catEndpoints = ["/_cat/allocation", "/_cat/shards", "/_cat/shards/{index}", "/_cat/master", "/_cat/nodes", "/_cat/templates",
+    static let catEndpoints = ["/_cat/allocation", "/_cat/shards", "/_cat/shards/{index}", "/_cat/master", "/_cat/nodes", "/_cat/templates", "/_cat/aliases",
                                "/_cat/indices", "/_cat/indices/{index}", "/_cat/count", "/_cat/count/{index}", "/_cat/health",
                                "/_cat/plugins"]
 
@@ -29,7 +29,7 @@ extension ElasticAPI {
                 let first = shard == 0
                 rows.append(["index": .string(index.index), "shard": .string(String(shard)), "prirep": "p", "state": "STARTED",
                              "docs": .string(String(first ? index.documentCount : 0)),
-                             "store": .string(IndexStats.humanSize(first ? index.storeSize : 0)),
+                             "store": .int(Int64(first ? index.storeSize : 0)),
                              "ip": .string(node.hostAddress), "node": .string(node.nodeName)])
                 for _ in 0..<index.replicas {
                     rows.append(["index": .string(index.index), "shard": .string(String(shard)), "prirep": "r", "state": "UNASSIGNED"])
@@ -51,13 +51,13 @@ extension ElasticAPI {
     func catAllocation(_ request: ElasticRequest) throws(ElasticsearchError) -> NodeResponse {
         let stats = try engine.indexStats()
         var row: JSONObject = ["shards": .string(String(stats.map(\.primaries).reduce(0, +))),
-                               "disk.indices": .string(IndexStats.humanSize(stats.map(\.storeSize).reduce(0, +))),
+                               "disk.indices": .int(Int64(stats.map(\.storeSize).reduce(0, +))),
                                "host": .string(node.hostAddress), "ip": .string(node.hostAddress), "node": .string(node.nodeName)]
         if let disk = NodeProbe.fileSystem(node.dataPath), disk.total > 0 {
             let used = disk.total - disk.available
-            row["disk.used"] = .string(IndexStats.humanSize(Int(used)))
-            row["disk.avail"] = .string(IndexStats.humanSize(Int(disk.available)))
-            row["disk.total"] = .string(IndexStats.humanSize(Int(disk.total)))
+            row["disk.used"] = .int(Int64(used))
+            row["disk.avail"] = .int(Int64(disk.available))
+            row["disk.total"] = .int(Int64(disk.total))
             row["disk.percent"] = .string(String(used * 100 / disk.total))  // truncated, as ES's (short) cast
         }
         var rows = [row]

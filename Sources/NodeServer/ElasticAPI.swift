@@ -52,6 +52,14 @@ struct ElasticAPI: Sendable {
             return catMaster(request)
         case (2, "_cat") where s[1] == "allocation" && read:
             return try catAllocation(request)
+        case (2, "_cat") where s[1] == "aliases" && read, (3, "_cat") where s[1] == "aliases" && read:
+            // This node has no aliases (they cannot be created here): the table is empty.
+            return cat([], defaults: ["alias", "index", "filter", "routing.index", "routing.search", "is_write_index"], rightAligned: [], request)
+        case (2, "_cluster") where s[1] == "settings" && read:
+            // No cluster-wide setting can be set on this node, so none is persistent or transient;
+            // the defaults ES would list are the JVM node's, which this node does not have.
+            if request.flag("include_defaults") { throw .illegalArgument("include_defaults is not supported by this node") }
+            return .json(["persistent": [:], "transient": [:]])
         case (_, "_nodes") where method == "GET":
             return try nodes(s.dropFirst(), request)
         case (2, "_cat") where s[1] == "count" && read, (3, "_cat") where s[1] == "count" && read:

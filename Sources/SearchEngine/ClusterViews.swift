@@ -15,13 +15,14 @@ public struct IndexStats: Sendable, Equatable {
     /// Bytes of stored `_source` (the node's store size estimate).
     public var storeSize: Int
 
-    /// `_cat/indices?format=json` row: every value a string, as ES prints them.
+    /// `_cat/indices?format=json` row: every value a string, as ES prints them, but the sizes,
+    /// which stay byte counts for the `_cat` renderer to print in the unit asked for (`bytes=`).
     public var catJSON: JSON {
-        let size = IndexStats.humanSize(storeSize)
+        let size = JSON.int(Int64(storeSize))
         return ["health": .string(health), "status": .string(status), "index": .string(index), "uuid": .string(uuid),
                 "pri": .string(String(primaries)), "rep": .string(String(replicas)),
                 "docs.count": .string(String(documentCount)), "docs.deleted": "0",
-                "store.size": .string(size), "pri.store.size": .string(size)]
+                "store.size": size, "pri.store.size": size]
     }
 
     /// ES's `ByteSizeValue` rendering: `208b`, `5.2kb`, `1mb` (one decimal, `.0` dropped).

@@ -113,6 +113,9 @@ public enum RestActionTable {
                 }
             }
             if first == "_cat", second == "master", read { return RestAction(actions: ["cluster:monitor/state"]) }
+            if first == "_cat", second == "aliases", read { return RestAction(actions: ["indices:admin/aliases/get"], indices: ["_all"]) }
+            // RestClusterGetSettingsAction reads the cluster state.
+            if first == "_cluster", second == "settings", read { return RestAction(actions: ["cluster:monitor/state"]) }
             if first == "_cat", second == "allocation", read { return RestAction(actions: ["cluster:monitor/state", "cluster:monitor/nodes/stats"]) }
             // `_cat/count` is a size-0 search (`RestCountAction` of `_cat`).
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: ["_all"]) }
@@ -151,6 +154,7 @@ public enum RestActionTable {
             if first == "_cat", second == "indices", read { return catIndices(indices(segments[2])) }
             if first == "_cat", second == "shards", read { return catShards(indices(segments[2])) }
             if first == "_cat", second == "templates", read { return RestAction(actions: ["cluster:monitor/state"]) }
+            if first == "_cat", second == "aliases", read { return RestAction(actions: ["indices:admin/aliases/get"], indices: ["_all"]) }
             if first == "_cat", second == "count", read { return RestAction(actions: ["indices:data/read/search"], indices: indices(segments[2])) }
             // `/_search/scroll/{scroll_id}`: the id in the path (deprecated in ES 7, still served).
             if first == "_search", second == "scroll" { return scroll(method) }

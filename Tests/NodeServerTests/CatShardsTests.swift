@@ -21,6 +21,16 @@ import Testing
             let movies = try await lab.curl("GET", "/_cat/shards/movies?format=json", as: "admin")
             #expect(movies.body == #"[{"index":"movies","shard":"0","prirep":"p","state":"STARTED","docs":"1","store":"16b","ip":"127.0.0.1","node":"search-node"}]"#)
 
+            // bytes= prints sizes as whole numbers of a unit, as RestTable does.
+            #expect(try await lab.curl("GET", "/_cat/shards/movies?h=store&bytes=b", as: "admin").body == "16\n")
+            #expect(try await lab.curl("GET", "/_cat/indices/movies?h=index,store.size&bytes=kb&format=json", as: "admin").body
+                    == #"[{"index":"movies","store.size":"0"}]"#)
+            #expect(try await lab.curl("GET", "/_cat/shards/movies?h=store&bytes=parsecs", as: "admin").body == "16b\n")
+            // No aliases can exist here; cluster settings cannot be set, so none are set.
+            #expect(try await lab.curl("GET", "/_cat/aliases?format=json", as: "admin").body == "[]")
+            #expect(try await lab.curl("GET", "/_cluster/settings", as: "admin").body == #"{"persistent":{},"transient":{}}"#)
+            #expect(try await lab.curl("GET", "/_cluster/settings?include_defaults=true", as: "admin").status == 400)
+
             let nodes = try JSON(parsing: try await lab.curl("GET", "/_nodes/_local/http", as: "admin").body)
             let id = try #require(nodes["nodes"]?.objectValue?.keys.first)
             #expect(try await lab.curl("GET", "/_cat/master?format=json", as: "admin").body

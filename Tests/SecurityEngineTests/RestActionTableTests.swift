@@ -25,6 +25,8 @@ import Testing
         ("GET", "/_cat/templates", ["cluster:monitor/state"], [], .actions),
         ("GET", "/_cat/shards/logs-1", ["cluster:monitor/state", "indices:monitor/stats"], ["logs-1"], .actions),
         ("GET", "/_cat/master", ["cluster:monitor/state"], [], .actions),
+        ("GET", "/_cat/aliases", ["indices:admin/aliases/get"], ["_all"], .actions),
+        ("GET", "/_cluster/settings", ["cluster:monitor/state"], [], .actions),
         ("GET", "/_cat/allocation", ["cluster:monitor/state", "cluster:monitor/nodes/stats"], [], .actions),
         ("GET", "/_nodes/_all/http", ["cluster:monitor/nodes/info"], [], .actions),
         ("GET", "/_nodes/stats", ["cluster:monitor/nodes/stats"], [], .actions),
