@@ -83,9 +83,9 @@ struct ElasticAPI: Sendable {
         case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost,
              (1, "_flush") where getOrPost, (2, _) where s[1] == "_flush" && getOrPost:
             // Every write is committed and searchable when it is acknowledged: nothing is left to do.
-            return broadcast(try engine.resolveIndices(s.count == 2 ? s[0] : "_all"))
+            return broadcast(try engine.resolveIndices(s.count == 2 ? s[0] : "_all", ignoreUnavailable: request.flag("ignore_unavailable")))
         case (1, "_forcemerge") where method == "POST", (2, _) where s[1] == "_forcemerge" && method == "POST":
-            let indices = try engine.resolveIndices(s.count == 2 ? s[0] : "_all")
+            let indices = try engine.resolveIndices(s.count == 2 ? s[0] : "_all", ignoreUnavailable: request.flag("ignore_unavailable"))
             try engine.forceMerge()
             return broadcast(indices)
         case (1, "_mapping") where method == "GET":

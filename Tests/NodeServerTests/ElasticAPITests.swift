@@ -249,6 +249,8 @@ import Testing
             #expect(try await lab.curl("POST", "/movies/_forcemerge?max_num_segments=1", as: "admin").body == #"{"_shards":{"total":1,"successful":1,"failed":0}}"#)
             #expect(try await lab.curl("GET", "/movies/_count?q=title:take", as: "admin").body.hasPrefix(#"{"count":3,"#))
             #expect(try await lab.curl("GET", "/movies/_forcemerge", as: "admin").status == 400)
+            #expect(try await lab.curl("POST", "/nope/_flush", as: "admin").status == 404)
+            #expect(try await lab.curl("POST", "/nope,movies/_refresh?ignore_unavailable=true", as: "admin").body == #"{"_shards":{"total":1,"successful":1,"failed":0}}"#)
         }
     }
 
