@@ -38,26 +38,16 @@ extension SearchEngine {
         let started = DispatchTime.now().uptimeNanoseconds
         let names = try resolveIndices(expression)
         let count = try write { db, catalog in
-            let execution = try SearchExecution(db: db, targets: Self.targets(db, catalog, names, request.query), request: SearchRequest())
-            var rowids = try Int64.fetchAll(db, sql: "SELECT d.rowid FROM docs d WHERE \(execution.whereClause.sql) ORDER BY d.rowid",
-                                            arguments: StatementArguments(execution.whereClause.arguments))
-            if let limit = request.maxDocs { rowids = Array(rowids.prefix(limit)) }
+            let (execution, rowids) = try BulkByScroll.matches(db, catalog, names, request.query, limit: request.maxDocs)
             for rowid in rowids {
                 guard let target = execution.target(of: rowid), let index = catalog[target.index.name] else { continue }
                 try apply(db, &catalog, index, rowid)
             }
             return rowids.count
         }
-        var body: JSONObject = ["took": .int(Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)), "timed_out": false,
-                                "total": .int(Int64(count))]
-        if counted == "updated" { body["updated"] = .int(Int64(count)) }
-        body["deleted"] = .int(Int64(counted == "deleted" ? count : 0))
-        body["batches"] = .int(Int64((count + request.scrollSize - 1) / request.scrollSize))
-        for (key, value) in [("version_conflicts", JSON.int(0)), ("noops", 0), ("retries", ["bulk": 0, "search": 0]), ("throttled_millis", 0),
-                             ("requests_per_second", -1.0), ("throttled_until_millis", 0), ("failures", [])] as [(String, JSON)] {
-            body[key] = value
-        }
-        return EngineResponse(body: .object(body))
+        var tally = BulkByScroll.Tally(total: count, batches: (count + request.scrollSize - 1) / request.scrollSize)
+        if counted == "updated" { tally.updated = count } else { tally.deleted = count }
+        return EngineResponse(body: BulkByScroll.body(tally, started: started, showing: counted == "updated" ? ["updated"] : []))
     }
 }
 
@@ -69,16 +59,9 @@ struct ByQueryRequest {
     var scrollSize = 1000
 
     init(name: String, body: JSON?, parameters: [String: String]) throws(ElasticsearchError) {
-        if parameters["wait_for_completion"] == "false" {
-            throw .illegalArgument("wait_for_completion=false is not supported by this node: \(name.replacingOccurrences(of: "_", with: " ")) always completes before it answers")
-        }
-        if let text = parameters["conflicts"], text != "abort", text != "proceed" {
-            throw .illegalArgument("conflicts may only be \"proceed\" or \"abort\" but was [\(text)]")
-        }
-        if let text = parameters["max_docs"] {
-            guard let number = Int(text), number > 0 else { throw .illegalArgument("[max_docs] should be positive, found [\(text)]") }
-            maxDocs = number
-        }
+        try BulkByScroll.refuseBackgroundTask(parameters, name.replacingOccurrences(of: "_", with: " "))
+        if let text = parameters["conflicts"] { _ = try BulkByScroll.proceedsOnConflicts(text) }
+        if let text = parameters["max_docs"] { maxDocs = try BulkByScroll.maxDocs(.string(text)) }
         if let text = parameters["scroll_size"] {
             guard let number = Int(text), number > 0 else { throw .illegalArgument("[size] parameter cannot be negative, found [\(text)]") }
             scrollSize = number
@@ -87,13 +70,8 @@ struct ByQueryRequest {
             for (key, value) in object {
                 switch key {
                 case "query": query = try Query.parse(value)
-                case "max_docs":
-                    guard let number = value.intValue, number > 0 else { throw .illegalArgument("[max_docs] should be positive, found [\(value.serialized())]") }
-                    maxDocs = Int(number)
-                case "conflicts":
-                    guard let text = value.stringValue, text == "abort" || text == "proceed" else {
-                        throw .illegalArgument("conflicts may only be \"proceed\" or \"abort\" but was [\(value.stringValue ?? value.serialized())]")
-                    }
+                case "max_docs": maxDocs = try BulkByScroll.maxDocs(value)
+                case "conflicts": _ = try BulkByScroll.proceedsOnConflicts(value)
                 case "script" where name == "update_by_query":
                     throw .illegalArgument("scripted updates are not supported by this node; update by query stores each matching document again from its _source")
                 default: throw .parsing("[\(name)] unknown field [\(key)]")

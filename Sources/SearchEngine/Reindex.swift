@@ -22,26 +22,19 @@ public struct ReindexRequest: Sendable {
     public var proceedOnConflicts = false
 
     public init(body: JSON?, parameters: [String: String] = [:]) throws(ElasticsearchError) {
-        if parameters["wait_for_completion"] == "false" {
-            throw .illegalArgument("wait_for_completion=false is not supported by this node: reindex always completes before it answers")
-        }
+        try BulkByScroll.refuseBackgroundTask(parameters, "reindex")
         guard let object = body?.objectValue else { throw ElasticsearchError(status: 400, type: "parse_exception", reason: "request body is required") }
         for (key, value) in object {
             switch key {
             case "source": try readSource(value)
             case "dest": try readDestination(value)
-            case "conflicts": proceedOnConflicts = try Self.conflicts(value)
-            case "max_docs", "size":
-                guard let number = value.intValue, number > 0 else { throw .illegalArgument("[max_docs] should be positive, found [\(value.serialized())]") }
-                maxDocs = Int(number)
+            case "conflicts": proceedOnConflicts = try BulkByScroll.proceedsOnConflicts(value)
+            case "max_docs", "size": maxDocs = try BulkByScroll.maxDocs(value)
             case "script": throw .illegalArgument("reindex scripts are not supported by this node; documents are copied as they are")
             default: throw .parsing("[reindex] unknown field [\(key)]")
             }
         }
-        if let text = parameters["max_docs"] {
-            guard let number = Int(text), number > 0 else { throw .illegalArgument("[max_docs] should be positive, found [\(text)]") }
-            maxDocs = number
-        }
+        if let text = parameters["max_docs"] { maxDocs = try BulkByScroll.maxDocs(.string(text)) }
         var errors: [String] = []
         if sourceIndices.isEmpty { errors.append("use _all if you really want to copy from all existing indexes") }
         if destination.isEmpty { errors.append("index must be specified") }
@@ -83,13 +76,6 @@ public struct ReindexRequest: Sendable {
             }
         }
     }
-
-    static func conflicts(_ value: JSON) throws(ElasticsearchError) -> Bool {
-        guard let text = value.stringValue, text == "abort" || text == "proceed" else {
-            throw .illegalArgument("conflicts may only be \"proceed\" or \"abort\" but was [\(value.stringValue ?? value.serialized())]")
-        }
-        return text == "proceed"
-    }
 }
 
 extension SearchEngine {
@@ -102,37 +88,15 @@ extension SearchEngine {
             throw .actionValidation(["reindex cannot write into an index its reading from [\(request.destination)]"])
         }
         let tally = try write { db, catalog in
-            let execution = try SearchExecution(db: db, targets: Self.targets(db, catalog, names, request.query), request: SearchRequest())
-            var rowids = try Int64.fetchAll(db, sql: "SELECT d.rowid FROM docs d WHERE \(execution.whereClause.sql) ORDER BY d.rowid",
-                                            arguments: StatementArguments(execution.whereClause.arguments))
-            if let limit = request.maxDocs { rowids = Array(rowids.prefix(limit)) }
+            let rowids = try BulkByScroll.matches(db, catalog, names, request.query, limit: request.maxDocs).rowids
             return try Self.copy(db, &catalog, rowids, request, refused: refused)
         }
-        var body: JSONObject = ["took": .int(Int64((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)), "timed_out": false,
-                                "total": .int(Int64(tally.total)), "updated": .int(Int64(tally.updated)), "created": .int(Int64(tally.created)),
-                                "deleted": 0, "batches": .int(Int64(tally.batches)), "version_conflicts": .int(Int64(tally.conflicts))]
-        for (key, value) in [("noops", JSON.int(0)), ("retries", ["bulk": 0, "search": 0]), ("throttled_millis", 0),
-                             ("requests_per_second", -1.0), ("throttled_until_millis", 0)] as [(String, JSON)] {
-            body[key] = value
-        }
-        body["failures"] = .array(tally.failures.map { $0.json })
-        return EngineResponse(status: tally.failures.map(\.status).max() ?? 200, body: .object(body))
-    }
-
-    private struct Tally {
-        var total = 0, created = 0, updated = 0, conflicts = 0, batches = 0
-        var failures: [Failure] = []
-    }
-
-    private struct Failure {
-        var index: String, id: String, error: ElasticsearchError
-        var status: Int { error.status }
-        var json: JSON { ["index": .string(index), "type": "_doc", "id": .string(id), "cause": error.itemErrorObject, "status": .int(Int64(error.status))] }
+        return EngineResponse(status: tally.status, body: BulkByScroll.body(tally, started: started, showing: ["updated", "created"]))
     }
 
     private static func copy(_ db: Database, _ catalog: inout [String: IndexMetadata], _ rowids: [Int64], _ request: ReindexRequest,
-                             refused: ElasticsearchError?) throws -> Tally {
-        var tally = Tally(total: rowids.count)
+                             refused: ElasticsearchError?) throws -> BulkByScroll.Tally {
+        var tally = BulkByScroll.Tally(total: rowids.count)
         for batch in stride(from: 0, to: rowids.count, by: request.batchSize) {
             tally.batches += 1
             let slice = rowids[batch..<min(batch + request.batchSize, rowids.count)]
@@ -140,7 +104,7 @@ extension SearchEngine {
                 guard let row = try Row.fetchOne(db, sql: "SELECT doc_id, source FROM docs WHERE rowid = ?", arguments: [rowid]) else { continue }
                 let id: String = row[0]
                 if let refused {
-                    tally.failures.append(Failure(index: request.destination, id: id, error: refused))
+                    tally.fail(index: request.destination, id: id, refused)
                     continue
                 }
                 var source = [UInt8](row[1] as Data)
@@ -153,7 +117,7 @@ extension SearchEngine {
                     if result.result == "created" { tally.created += 1 } else { tally.updated += 1 }
                 } catch let error as ElasticsearchError where error.status == 409 {
                     tally.conflicts += 1
-                    if !request.proceedOnConflicts { tally.failures.append(Failure(index: request.destination, id: id, error: error)) }
+                    if !request.proceedOnConflicts { tally.fail(index: request.destination, id: id, error) }
                 }
             }
             // The module stops after a batch with failures.
