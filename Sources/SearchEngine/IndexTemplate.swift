@@ -78,20 +78,17 @@ public struct IndexTemplate: Sendable, Equatable {
         indexPatterns.contains { IndexName.matches(index, pattern: $0) }
     }
 
-    /// `{"index":{"number_of_shards":1}}` or `{"index.number_of_shards":"1"}` → `[("index.number_of_shards", "1")]`.
-    static func flatSettings(_ json: JSON, prefix: String = "") throws(ElasticsearchError) -> [(String, JSON)] {
-        guard let object = json.objectValue else { throw .illegalArgument("settings must be an object") }
+    /// `{"index":{"number_of_shards":1}}` or `{"index.number_of_shards":"1"}` → `[("index.number_of_shards", "1")]`:
+    /// the settings flattened as `_settings` flattens them, under `index.`, values as strings.
+    static func flatSettings(_ json: JSON) throws(ElasticsearchError) -> [(String, JSON)] {
+        guard json.objectValue != nil else { throw .illegalArgument("settings must be an object") }
+        var flat: [(String, JSON)] = []
+        try SearchEngine.flatten(json, prefix: "", into: &flat)
         var result: [(String, JSON)] = []
-        for (key, value) in object {
-            let path = prefix + key
-            if value.objectValue != nil {
-                result += try flatSettings(value, prefix: path + ".")
-                continue
-            }
-            let name = path.hasPrefix("index.") ? path : "index." + path
-            let text: JSON = value.stringValue.map(JSON.string) ?? (value.isNull ? .null : .string(value.serialized()))
+        for (key, value) in flat {
+            let name = key.hasPrefix("index.") ? key : "index." + key
             result.removeAll { $0.0 == name }
-            result.append((name, text))
+            result.append((name, value.stringValue.map(JSON.string) ?? (value.isNull ? .null : .string(value.serialized()))))
         }
         return result
     }
