@@ -80,9 +80,13 @@ struct ElasticAPI: Sendable {
                                             ignoreUnavailable: request.flag("ignore_unavailable")))
         case (1, "_mget") where getOrPost:
             return respond(try engine.multiGet(try MultiGetRequest.parse(try requiredBody(request), defaultIndex: nil, sourceFilter: sourceFilter(request))))
-        case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost,
-             (1, "_flush") where getOrPost, (2, _) where s[1] == "_flush" && getOrPost:
-            // Every write is committed and searchable when it is acknowledged: nothing is left to do.
+        case (1, "_refresh") where getOrPost, (2, _) where s[1] == "_refresh" && getOrPost:
+            // One refresh covers every index: held values are per node, not per index.
+            let indices = try engine.resolveIndices(s.count == 2 ? s[0] : "_all", ignoreUnavailable: request.flag("ignore_unavailable"))
+            try engine.refresh()
+            return broadcast(indices)
+        case (1, "_flush") where getOrPost, (2, _) where s[1] == "_flush" && getOrPost:
+            // Every write is committed to the database when it is acknowledged: nothing is left to do.
             return broadcast(try engine.resolveIndices(s.count == 2 ? s[0] : "_all", ignoreUnavailable: request.flag("ignore_unavailable")))
         case (1, "_forcemerge") where method == "POST", (2, _) where s[1] == "_forcemerge" && method == "POST":
             let indices = try engine.resolveIndices(s.count == 2 ? s[0] : "_all", ignoreUnavailable: request.flag("ignore_unavailable"))

@@ -37,7 +37,7 @@ extension SearchEngine {
                          _ apply: (Database, inout [String: IndexMetadata], IndexMetadata, Int64) throws -> Void) throws(ElasticsearchError) -> EngineResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let names = try resolveIndices(expression)
-        let count = try write { db, catalog in
+        let count = try write(refreshingFirst: true) { db, catalog in
             let (execution, rowids) = try BulkByScroll.matches(db, catalog, names, request.query, limit: request.maxDocs)
             for rowid in rowids {
                 guard let target = execution.target(of: rowid), let index = catalog[target.index.name] else { continue }

@@ -69,8 +69,10 @@ enum DocumentStore {
                 try fts.run(releasingInPlace: 2..<Int32(texts.count + 2))
             }
         }
-        // The `vals` rows go in sorted with the rest of the transaction's (PendingValueRows).
-        PendingValueRows.append(db, values: analyzed.values, doc: rowid)
+        // The `vals` rows go in sorted with others at the next refresh (PendingValueRows); those
+        // of a document at or below the refresh watermark (a replaced one) before this
+        // transaction commits, as recovery re-derives only the documents past it.
+        PendingValueRows.append(db, values: analyzed.values, doc: rowid, deferrable: rowid > index.refreshedUpto)
     }
 
     /// The FTS insert for a set of columns. Documents of one index almost always fill the same

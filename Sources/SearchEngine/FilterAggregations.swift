@@ -39,7 +39,7 @@ extension AggregationExecution {
 
     /// How many documents of the targets `filter` selects.
     func documentCount(_ filter: AggregationFilter) throws -> Int64 {
-        let ranges = targets.map { "rowid BETWEEN \($0.index.rowidRange.lowerBound) AND \($0.index.rowidRange.upperBound)" }
+        let ranges = targets.map { "rowid BETWEEN \($0.index.searchableRowids.lowerBound) AND \($0.index.searchableRowids.upperBound)" }
         guard !ranges.isEmpty else { return 0 }
         return try Int64.fetchOne(db, sql: "SELECT count(*) FROM (SELECT rowid AS doc FROM docs WHERE \(ranges.joined(separator: " OR "))) WHERE 1\(filter.sql)",
                                   arguments: StatementArguments(filter.arguments)) ?? 0

@@ -31,8 +31,19 @@ public struct IndexMetadata: Sendable {
     /// The `docs` rowid the next new document gets (within `rowidRange`).
     var nextRowid: Int64
 
+    /// Every document of this index at or below this rowid has its `vals` rows in the tree; the
+    /// rows of later ones may still be held in memory (`PendingValueRows`) or, after a crash, be
+    /// re-derived from their sources (`Refresh`). Stored in `indices.refreshed_upto`.
+    var refreshedUpto: Int64 = .max
+
     /// The rowids this index's documents live in: its id in the top 23 bits.
     var rowidRange: ClosedRange<Int64> { (id << 40)...((id << 40) + (1 << 40) - 1) }
+
+    /// The rowids a search sees: the refreshed ones, so that a search never finds a document by
+    /// its text or `_source` but not by its values (ES's searches likewise see the last refresh).
+    var searchableRowids: ClosedRange<Int64> {
+        rowidRange.lowerBound...max(rowidRange.lowerBound, min(rowidRange.upperBound, refreshedUpto))
+    }
 
     /// The FTS5 table has this many text columns; an index cannot map more `text` fields. ES's own
     /// cap is `index.mapping.total_fields.limit` (1000 fields of all types).

@@ -82,6 +82,7 @@ extension SearchEngine {
                                      numberOfShards: shards, numberOfReplicas: replicas, mapping: Mapping(),
                                      fields: [:], nextSeqNo: 0, nextRowid: 0)
         metadata.nextRowid = metadata.rowidRange.lowerBound + 1
+        metadata.refreshedUpto = metadata.rowidRange.lowerBound  // stored at commit (`SearchEngine.write`)
         for (path, field) in mapping.leafFields {
             metadata = try registerField(db, metadata, path: path, field: field)
         }
@@ -143,7 +144,8 @@ extension SearchEngine {
     /// not exist instead of answering 404, and is still acknowledged when nothing was deleted.
     public func deleteIndex(_ expression: String, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
-        try write { db, catalog in
+        // Refreshed first: no held `vals` row may outlive its index (field ids are reused).
+        try write(refreshingFirst: true) { db, catalog in
             for name in names {
                 guard let index = catalog.removeValue(forKey: name) else { continue }
                 let range: StatementArguments = [index.rowidRange.lowerBound, index.rowidRange.upperBound]

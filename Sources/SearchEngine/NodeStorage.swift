@@ -16,6 +16,8 @@ import GRDB
 ///   stored `_source` and deletes them by key;
 /// - `fts` — FTS5, one row per document (rowid = docs.rowid), one column per text field, BM25.
 /// - `templates` — legacy index templates by name, each as the JSON `GET /_template` shows (`IndexTemplate`).
+/// - `indices.refreshed_upto` — the refresh watermark: `vals` rows of newer documents may still be
+///   held in memory (`PendingValueRows`, `Refresh`).
 ///
 /// WAL with `synchronous=NORMAL`: a committed transaction is in the WAL file before `write`
 /// returns, so it survives `kill -9` of the process (only an OS crash could lose the tail).
@@ -72,6 +74,15 @@ enum NodeStorage {
         migrator.registerMigration("v2-index-templates") { db in
             try db.execute(sql: "CREATE TABLE templates(name TEXT PRIMARY KEY, body TEXT NOT NULL)")
         }
+        migrator.registerMigration("v3-refresh-watermark") { db in
+            // Before v3 every committed document had its `vals` rows: all of them are refreshed.
+            try db.execute(sql: """
+                ALTER TABLE indices ADD COLUMN refreshed_upto INTEGER NOT NULL DEFAULT 0;
+                UPDATE indices SET refreshed_upto = coalesce(
+                    (SELECT max(rowid) FROM docs WHERE rowid BETWEEN indices.id << 40 AND (indices.id << 40) + (1 << 40) - 1),
+                    indices.id << 40);
+                """)
+        }
         return migrator
     }
 
@@ -79,13 +90,15 @@ enum NodeStorage {
     static func loadCatalog(_ db: Database) throws -> [String: IndexMetadata] {
         var catalog: [String: IndexMetadata] = [:]
         var byId: [Int64: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, uuid, created, shards, replicas, mapping, next_seq_no FROM indices") {
+        for row in try Row.fetchAll(db, sql: "SELECT id, name, uuid, created, shards, replicas, mapping, next_seq_no, refreshed_upto FROM indices") {
             let mappingText: String = row[6]
             let mapping = (try? JSON(parsing: mappingText)).flatMap { try? Mapping(parsing: $0) } ?? Mapping()
             let name: String = row[1]
-            catalog[name] = IndexMetadata(id: row[0], name: name, uuid: row[2], creationDate: row[3],
-                                          numberOfShards: row[4], numberOfReplicas: row[5], mapping: mapping,
-                                          fields: [:], nextSeqNo: row[7], nextRowid: 0)
+            var index = IndexMetadata(id: row[0], name: name, uuid: row[2], creationDate: row[3],
+                                      numberOfShards: row[4], numberOfReplicas: row[5], mapping: mapping,
+                                      fields: [:], nextSeqNo: row[7], nextRowid: 0)
+            index.refreshedUpto = row[8]
+            catalog[name] = index
             byId[row[0]] = name
         }
         for row in try Row.fetchAll(db, sql: "SELECT id, index_id, path, type, fts_column, ignore_above FROM fields") {
@@ -97,7 +110,9 @@ enum NodeStorage {
             catalog[name]?.linkMultiFields()
             let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM docs WHERE rowid BETWEEN ? AND ?",
                                           arguments: [index.rowidRange.lowerBound, index.rowidRange.upperBound])
-            catalog[name]?.nextRowid = (last ?? index.rowidRange.lowerBound) + 1
+            // Past the watermark too: a rowid at or below it must never be given to a document
+            // whose rows are only held in memory (the last documents may have been deleted).
+            catalog[name]?.nextRowid = max(last ?? index.rowidRange.lowerBound, index.refreshedUpto) + 1
         }
         return catalog
     }

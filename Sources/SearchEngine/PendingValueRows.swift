@@ -2,34 +2,68 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// The `vals` rows of new documents, held until the end of the write transaction and then
-/// inserted in key order.
+/// The `vals` rows of new documents, held in memory and inserted later in key order: at the
+/// next refresh (`Refresh`), at the latest a second after the first of them was held.
 ///
-/// Why: `vals` is one b-tree clustered by (field, value, doc). A log document brings about seven
+/// Why: `vals` is one b-tree clustered by (field, value, doc). A log document brings several
 /// rows whose values are scattered across that tree (`bytes`, `message.keyword`, ...), so
 /// inserting them document by document touched a different leaf page for almost every row. The
-/// same rows of a 1,000-document `_bulk` inserted sorted walk each field's part of the tree once,
-/// left to right (bench/RESULTS.md, "bulk / raw ceiling").
+/// rows of a 1,000-document `_bulk` inserted sorted walk each field's part of the tree once, left
+/// to right; but a high-cardinality keyword still dirties a leaf page per distinct value, in every
+/// bulk (`message.keyword` of 1,000 log lines: ~770 pages, more than half a bulk's time). Held
+/// across bulks as ES holds documents in its indexing buffer until a refresh, the same pages are
+/// written once per refresh instead (bench/RESULTS.md, "bulk / raw ceiling").
 ///
 /// Rows are kept by field and by kind of value (integers, reals, text), the way the mapper
 /// produces them: a field holds one kind, so each list sorts on plain values instead of
 /// comparing `DatabaseValue`s (that comparison was a tenth of the flush).
 ///
-/// Nothing reads `vals` between the insert and the flush except the removal of an existing
-/// document's rows, which flushes first (`DocumentStore.removeSearchRows`), and the commit, which
-/// `SearchEngine.write` precedes with a flush. A transaction that fails discards its rows.
+/// Only rows of documents past their index's refresh watermark are held beyond their own
+/// transaction: those can be re-derived from their stored sources should the process die
+/// (`Refresh.rederive`). Rows of a replaced document (whose rowid is below the watermark) make
+/// the transaction flush before it commits. Whatever reads `vals` flushes first: searches refresh
+/// before they read, the removal of an existing document's rows flushes
+/// (`DocumentStore.removeSearchRows`), and so do writes that search (`SearchEngine.write`).
 ///
 /// Rows are kept per writer connection: every write of an engine runs on its one writer
-/// connection under the engine's write lock, so one buffer per connection is one per transaction.
+/// connection under the engine's write lock. The engine forgets its connection's rows when it
+/// is released (`forget`), so that no later connection at the same address inherits them.
 enum PendingValueRows {
     private static let buffers = Mutex<[ObjectIdentifier: Batch]>([:])
 
-    static func append(_ db: Database, values: [(field: Int64, value: DatabaseValue)], doc: Int64) {
+    /// Holds a document's rows. `deferrable`: the document is new (past the refresh watermark);
+    /// otherwise the rows must reach the tree before this transaction commits.
+    static func append(_ db: Database, values: [(field: Int64, value: DatabaseValue)], doc: Int64, deferrable: Bool) {
         guard !values.isEmpty else { return }
         buffers.withLock { buffers in
-            buffers[ObjectIdentifier(db), default: Batch()].append(values, doc: doc)
+            buffers[ObjectIdentifier(db), default: Batch()].append(values, doc: doc, deferrable: deferrable)
         }
     }
+
+    /// Whether rows are held for this connection.
+    static func isEmpty(_ db: Database) -> Bool { isEmpty(ObjectIdentifier(db)) }
+
+    static func isEmpty(_ connection: ObjectIdentifier) -> Bool {
+        buffers.withLock { ($0[connection]?.count ?? 0) == 0 }
+    }
+
+    /// Whether the held rows must go in before the transaction commits: some cannot be
+    /// re-derived after a crash, there are `maximumHeldRows` of them, or the oldest has waited
+    /// `refreshInterval`.
+    static func due(_ db: Database) -> Bool {
+        buffers.withLock { buffers in
+            guard let batch = buffers[ObjectIdentifier(db)], batch.count > 0 else { return false }
+            return batch.mustFlush || batch.count >= maximumHeldRows
+                || batch.heldSince.map { ContinuousClock.now - $0 >= refreshInterval } ?? false
+        }
+    }
+
+    /// ES's default `index.refresh_interval`.
+    static let refreshInterval = Duration.seconds(1)
+
+    /// At most this many rows wait for a refresh (~60,000 log documents, ~10 MB): bounds memory
+    /// and the work of re-deriving them after a crash.
+    static let maximumHeldRows = 250_000
 
     /// Inserts the held rows, field by field and sorted within each, in multi-row statements.
     /// With many rows a second thread sorts the next fields while this one inserts (`WorkAhead`):
@@ -53,9 +87,10 @@ enum PendingValueRows {
     /// Below this many rows (a bulk of a few hundred documents) a flush sorts in line.
     static let sortAheadRows = 2_000
 
-    /// Forgets the rows of a transaction that was rolled back.
-    static func discard(_ db: Database) {
-        _ = buffers.withLock { $0.removeValue(forKey: ObjectIdentifier(db)) }
+    /// Forgets a connection's rows: its transaction was rolled back (the engine re-derives what
+    /// it lost, `Refresh`), or the connection is closing.
+    static func forget(_ connection: ObjectIdentifier) {
+        _ = buffers.withLock { $0.removeValue(forKey: connection) }
     }
 
     private static func insert<Value>(_ db: Database, field: Int64, _ rows: [(Value, Int64)],
@@ -97,8 +132,8 @@ enum PendingValueRows {
         }
     }
 
-    /// One transaction's rows. Documents bring their fields in the same order, so the field
-    /// after the last one used is tried before the position table.
+    /// The rows held until the next flush. Documents bring their fields in the same order, so the
+    /// field after the last one used is tried before the position table.
     private struct Batch {
         var fields: [Int64] = []
         var rows: [FieldRows] = []
@@ -106,8 +141,14 @@ enum PendingValueRows {
         var cursor = 0
         /// Rows held, all fields together.
         var count = 0
+        /// Some rows cannot be re-derived after a crash (see `append`).
+        var mustFlush = false
+        /// When the first row was held.
+        var heldSince: ContinuousClock.Instant?
 
-        mutating func append(_ values: [(field: Int64, value: DatabaseValue)], doc: Int64) {
+        mutating func append(_ values: [(field: Int64, value: DatabaseValue)], doc: Int64, deferrable: Bool) {
+            if !deferrable { mustFlush = true }
+            if heldSince == nil { heldSince = .now }
             for (field, value) in values {
                 let position = slot(for: field)
                 switch value.storage {
@@ -138,9 +179,9 @@ enum PendingValueRows {
         /// Never produced by the mapper today; kept unsorted (only locality depends on order).
         var others: [(DatabaseValue, Int64)] = []
 
-        /// The rows in key order. By value only: the sort is stable and rows arrive in document
-        /// order, which is rowid order for new documents (and only locality depends on the order
-        /// of equal values). One concrete comparison per step: the generic tuple `<` goes
+        /// The rows in key order. By value only: the sort is stable and rows arrive mostly in
+        /// document order, which is rowid order for new documents (only locality depends on the
+        /// order of equal values). One concrete comparison per step: the generic tuple `<` goes
         /// through witness tables per call.
         func sorted() -> FieldRows {
             FieldRows(integers: integers.sorted { $0.0 < $1.0 }, reals: reals.sorted { $0.0 < $1.0 },

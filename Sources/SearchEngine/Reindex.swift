@@ -87,7 +87,7 @@ extension SearchEngine {
         if names.contains(request.destination) {
             throw .actionValidation(["reindex cannot write into an index its reading from [\(request.destination)]"])
         }
-        let tally = try write { db, catalog in
+        let tally = try write(refreshingFirst: true) { db, catalog in
             let rowids = try BulkByScroll.matches(db, catalog, names, request.query, limit: request.maxDocs).rowids
             return try Self.copy(db, &catalog, rowids, request, refused: refused)
         }

@@ -16,7 +16,7 @@ extension SearchEngine {
         if !problems.isEmpty { throw .actionValidation(problems) }
         let started = DispatchTime.now().uptimeNanoseconds
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
-        let (ranking, body) = try read { db, catalog in
+        let (ranking, body) = try read(searching: true) { db, catalog in
             let execution = try SearchExecution(db: db, targets: Self.targets(db, catalog, names, request.query), request: request)
             let ranking = try execution.rank(limit: nil)
             return (ranking, try execution.body(ranking, page: Array(ranking.candidates.prefix(request.size)), aggregations: true))

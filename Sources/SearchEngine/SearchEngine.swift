@@ -36,6 +36,13 @@ public final class SearchEngine: Sendable {
     let scrolls = ScrollContexts()
     private let writeLock = NSLock()
     private let writes = Atomic<UInt64>(0)
+    /// The writer connection, whose held `vals` rows are this engine's (`PendingValueRows`).
+    let writerConnection: ObjectIdentifier
+    /// Held `vals` rows may be missing: the process may have died holding some (true on open),
+    /// or a transaction that flushed them rolled back. The next write re-derives them (`Refresh`).
+    let rowsMayBeLost = Atomic<Bool>(true)
+    /// A search must refresh first to see every acknowledged write (`Refresh`).
+    let refreshNeeded = Atomic<Bool>(true)
 
     /// Opens (creating if needed) the node database under `dataPath`, or a private in-memory
     /// database when `dataPath` is nil (tests).
@@ -45,7 +52,10 @@ public final class SearchEngine: Sendable {
         self.dataPath = dataPath
         self.pointReader = dataPath.map { PointReader(path: ($0 as NSString).appendingPathComponent(NodeStorage.databaseFileName)) }
         self.catalog = CatalogState(try SearchEngine.convert(dataPath: dataPath) { try writer.read(NodeStorage.loadCatalog) })
+        self.writerConnection = try SearchEngine.convert(dataPath: dataPath) { try writer.writeWithoutTransaction { ObjectIdentifier($0) } }
     }
+
+    deinit { PendingValueRows.forget(writerConnection) }
 
     /// Changes after every write transaction (committed or not), once its changes are visible to
     /// readers: a result read while it stayed the same is still what a read would return now.
@@ -71,9 +81,12 @@ public final class SearchEngine: Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one write transaction with a private copy of the catalog; the copy replaces
-    /// the shared catalog only after commit, and changed `_seq_no` counters and mappings are
-    /// persisted in the same transaction.
-    func write<T>(_ body: (Database, inout [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
+    /// the shared catalog only after commit, and changed `_seq_no` counters, mappings and refresh
+    /// watermarks are persisted in the same transaction.
+    ///
+    /// `refreshingFirst`: the body reads `vals` (a search inside the transaction) or removes what
+    /// held rows refer to (an index), so every held row goes into the tree before it runs.
+    func write<T>(refreshingFirst: Bool = false, _ body: (Database, inout [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
         writeLock.lock()
         defer {
             // After the commit and the catalog swap: a reader that saw the old generation may
@@ -83,29 +96,56 @@ public final class SearchEngine: Sendable {
         }
         let before = catalog.snapshot
         var working = before
-        let result = try SearchEngine.convert(dataPath: dataPath) {
-            try writer.write { db in
-                defer { PendingValueRows.discard(db) }
-                let value = try body(db, &working)
-                try PendingValueRows.flush(db)
-                for (name, index) in working {
-                    guard let old = before[name], old.id == index.id else { continue }
-                    if old.nextSeqNo != index.nextSeqNo {
-                        try db.execute(sql: "UPDATE indices SET next_seq_no = ? WHERE id = ?", arguments: [index.nextSeqNo, index.id])
-                    }
-                    if old.mapping != index.mapping {
-                        try db.execute(sql: "UPDATE indices SET mapping = ? WHERE id = ?", arguments: [index.mapping.json.serialized(), index.id])
-                    }
+        do {
+            let result = try SearchEngine.convert(dataPath: dataPath) {
+                try writer.write { db in
+                    if rowsMayBeLost.load(ordering: .relaxed) { try Self.rederiveHeldRows(db, working) }
+                    if refreshingFirst { try Self.refresh(db, &working) }
+                    let value = try body(db, &working)
+                    if PendingValueRows.due(db) { try PendingValueRows.flush(db) }
+                    if PendingValueRows.isEmpty(db) { Self.markRefreshed(&working) }
+                    try Self.persistCounters(db, from: before, to: working)
+                    return value
                 }
-                return value
             }
+            rowsMayBeLost.store(false, ordering: .relaxed)
+            catalog.snapshot = working
+            refreshNeeded.store(!PendingValueRows.isEmpty(writerConnection), ordering: .releasing)
+            return result
+        } catch {
+            // Rolled back: rows flushed inside the transaction are gone with it.
+            PendingValueRows.forget(writerConnection)
+            rowsMayBeLost.store(true, ordering: .relaxed)
+            refreshNeeded.store(true, ordering: .releasing)
+            throw error
         }
-        catalog.snapshot = working
-        return result
     }
 
-    func read<T>(_ body: (Database, [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
-        let snapshot = catalog.snapshot
+    /// The `_seq_no` counters, mappings and refresh watermarks that changed in this transaction,
+    /// all three for an index created in it (a bulk that creates an index also maps its fields).
+    private static func persistCounters(_ db: Database, from before: [String: IndexMetadata], to working: [String: IndexMetadata]) throws {
+        for (name, index) in working {
+            let old = before[name].flatMap { $0.id == index.id ? $0 : nil }
+            if old?.nextSeqNo != index.nextSeqNo {
+                try db.execute(sql: "UPDATE indices SET next_seq_no = ? WHERE id = ?", arguments: [index.nextSeqNo, index.id])
+            }
+            if old?.mapping != index.mapping {
+                try db.execute(sql: "UPDATE indices SET mapping = ? WHERE id = ?", arguments: [index.mapping.json.serialized(), index.id])
+            }
+            if old?.refreshedUpto != index.refreshedUpto {
+                try db.execute(sql: "UPDATE indices SET refreshed_upto = ? WHERE id = ?", arguments: [index.refreshedUpto, index.id])
+            }
+        }
+    }
+
+    /// Runs `body` on a read snapshot. `searching`: the body reads `vals`, so held rows are
+    /// refreshed first (`refreshBeforeSearch`).
+    func read<T>(searching: Bool = false, _ body: (Database, [String: IndexMetadata]) throws -> T) throws(ElasticsearchError) -> T {
+        let refreshed = !searching || refreshBeforeSearch()
+        var snapshot = catalog.snapshot
+        if !refreshed {
+            for name in snapshot.keys { snapshot[name]?.refreshedUpto = .max }
+        }
         return try SearchEngine.convert(dataPath: dataPath) { try writer.read { db in try body(db, snapshot) } }
     }
 

@@ -9,7 +9,8 @@ struct SearchTarget {
 
     var condition: (sql: String, arguments: [DatabaseValue]) {
         let (sql, arguments) = query.condition(index.rowidRange)
-        return ("(d.rowid BETWEEN \(index.rowidRange.lowerBound) AND \(index.rowidRange.upperBound) AND \(sql))", arguments)
+        let searchable = index.searchableRowids
+        return ("(d.rowid BETWEEN \(searchable.lowerBound) AND \(searchable.upperBound) AND \(sql))", arguments)
     }
 }
 
@@ -25,7 +26,7 @@ extension SearchEngine {
     public func search(_ expression: String, _ request: SearchRequest, ignoreUnavailable: Bool = false) throws(ElasticsearchError) -> EngineResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
-        var body = try read { db, catalog in
+        var body = try read(searching: true) { db, catalog in
             let execution = try SearchExecution(db: db, targets: Self.targets(db, catalog, names, request.query), request: request)
             return try execution.run()
         }
@@ -51,7 +52,7 @@ extension SearchEngine {
         }
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
         let finalQuery = query
-        return try read { db, catalog in
+        return try read(searching: true) { db, catalog in
             let targets = try Self.targets(db, catalog, names, finalQuery)
             let execution = SearchExecution(db: db, targets: targets, request: SearchRequest())
             let count: Int64
@@ -60,7 +61,8 @@ extension SearchEngine {
                 // scripts poll): counted on the narrow `docs_by_id` index, not by walking the
                 // `docs` table whose rows carry the sources — 45 ms → a few ms at 200,000 events.
                 count = try targets.reduce(0) { total, target in
-                    try total + (Int64.fetchOne(db, sql: "SELECT count(*) FROM docs WHERE index_id = ?", arguments: [target.index.id]) ?? 0)
+                    try total + (Int64.fetchOne(db, sql: "SELECT count(*) FROM docs WHERE index_id = ? AND rowid <= ?",
+                                                arguments: [target.index.id, target.index.searchableRowids.upperBound]) ?? 0)
                 }
             } else {
                 count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM docs d WHERE \(execution.whereClause.sql)",
