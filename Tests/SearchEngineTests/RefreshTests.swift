@@ -46,6 +46,9 @@ import Testing
         #expect(try Self.storedValueRows(engine) == 0)
         let needed = engine.refreshNeeded.load(ordering: .acquiring)
         #expect(needed)
+        // Counting every document needs no values: it counts them all and refreshes nothing.
+        #expect(try engine.count("logs", body: nil).body["count"] == 600)
+        #expect(try Self.storedValueRows(engine) == 0)
         // A search refreshes first, so it finds both bulks by their values.
         try Self.expectValuesOf(engine, count: 600)
         #expect(try Self.storedValueRows(engine) == 600 * 3)
