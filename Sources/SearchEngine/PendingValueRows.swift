@@ -87,11 +87,47 @@ enum PendingValueRows {
     /// Below this many rows (a bulk of a few hundred documents) a flush sorts in line.
     static let sortAheadRows = 2_000
 
-    /// Forgets a connection's rows: its transaction was rolled back (the engine re-derives what
-    /// it lost, `Refresh`), or the connection is closing.
+    /// Forgets a connection's rows: the connection is closing.
     static func forget(_ connection: ObjectIdentifier) {
         _ = buffers.withLock { $0.removeValue(forKey: connection) }
     }
+
+    /// What was held when a transaction began, so that its rollback can take back exactly the
+    /// rows it added (a refused single-document write must not cost a re-derivation).
+    struct Mark {
+        fileprivate var batch: UInt64?
+        fileprivate var lengths: [FieldRows.Lengths] = []
+        fileprivate var count = 0
+        fileprivate var mustFlush = false
+    }
+
+    static func mark(_ connection: ObjectIdentifier) -> Mark {
+        buffers.withLock { buffers in
+            guard let batch = buffers[connection] else { return Mark() }
+            return Mark(batch: batch.serial, lengths: batch.rows.map(\.lengths), count: batch.count, mustFlush: batch.mustFlush)
+        }
+    }
+
+    /// After a rollback: drops the rows added since `mark`. False when rows held before it are
+    /// gone too (a flush inside the transaction took them into the tree, and the rollback out
+    /// of it): the caller must re-derive them (`Refresh`).
+    static func rollBack(_ connection: ObjectIdentifier, to mark: Mark) -> Bool {
+        buffers.withLock { buffers in
+            guard let held = mark.batch else {
+                buffers.removeValue(forKey: connection)
+                return true
+            }
+            guard var batch = buffers[connection], batch.serial == held else {
+                buffers.removeValue(forKey: connection)
+                return false
+            }
+            batch.truncate(to: mark)
+            buffers[connection] = batch
+            return true
+        }
+    }
+
+    private static let serials = Atomic<UInt64>(0)
 
     private static func insert<Value>(_ db: Database, field: Int64, _ rows: [(Value, Int64)],
                                       bind: (RawStatement, Int32, Value) -> Void) throws {
@@ -145,6 +181,18 @@ enum PendingValueRows {
         var mustFlush = false
         /// When the first row was held.
         var heldSince: ContinuousClock.Instant?
+        /// Tells batches apart: a flush or a forget ends one (`Mark`).
+        let serial = PendingValueRows.serials.add(1, ordering: .relaxed).newValue
+
+        mutating func truncate(to mark: Mark) {
+            for field in fields[mark.lengths.count...] { positions[field] = nil }
+            fields.removeSubrange(mark.lengths.count...)
+            rows.removeSubrange(mark.lengths.count...)
+            for (position, lengths) in mark.lengths.enumerated() { rows[position].truncate(to: lengths) }
+            count = mark.count
+            mustFlush = mark.mustFlush
+            cursor = 0
+        }
 
         mutating func append(_ values: [(field: Int64, value: DatabaseValue)], doc: Int64, deferrable: Bool) {
             if !deferrable { mustFlush = true }
@@ -172,12 +220,23 @@ enum PendingValueRows {
         }
     }
 
-    private struct FieldRows: Sendable {
+    fileprivate struct FieldRows: Sendable {
         var integers: [(Int64, Int64)] = []
         var reals: [(Double, Int64)] = []
         var texts: [(String, Int64)] = []
         /// Never produced by the mapper today; kept unsorted (only locality depends on order).
         var others: [(DatabaseValue, Int64)] = []
+
+        struct Lengths { var integers, reals, texts, others: Int }
+
+        var lengths: Lengths { Lengths(integers: integers.count, reals: reals.count, texts: texts.count, others: others.count) }
+
+        mutating func truncate(to lengths: Lengths) {
+            integers.removeSubrange(lengths.integers...)
+            reals.removeSubrange(lengths.reals...)
+            texts.removeSubrange(lengths.texts...)
+            others.removeSubrange(lengths.others...)
+        }
 
         /// The rows in key order. By value only: the sort is stable and rows arrive mostly in
         /// document order, which is rowid order for new documents (only locality depends on the

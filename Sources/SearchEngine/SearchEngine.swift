@@ -96,6 +96,7 @@ public final class SearchEngine: Sendable {
         }
         let before = catalog.snapshot
         var working = before
+        let mark = PendingValueRows.mark(writerConnection)
         do {
             let result = try SearchEngine.convert(dataPath: dataPath) {
                 try writer.write { db in
@@ -113,9 +114,10 @@ public final class SearchEngine: Sendable {
             refreshNeeded.store(!PendingValueRows.isEmpty(writerConnection), ordering: .releasing)
             return result
         } catch {
-            // Rolled back: rows flushed inside the transaction are gone with it.
-            PendingValueRows.forget(writerConnection)
-            rowsMayBeLost.store(true, ordering: .relaxed)
+            // Rolled back: its own rows go, and rows it flushed are gone with it.
+            if !PendingValueRows.rollBack(writerConnection, to: mark) {
+                rowsMayBeLost.store(true, ordering: .relaxed)
+            }
             refreshNeeded.store(true, ordering: .releasing)
             throw error
         }

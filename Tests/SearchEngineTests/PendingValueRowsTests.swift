@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JSONValue
 import Testing
 @testable import SearchEngine
@@ -76,5 +77,31 @@ import Testing
         #expect(try engine.count("big", body: json(#"{"query":{"term":{"ok":true}}}"#)).body["count"] == .int(Int64((0..<documents).filter { $0 % 3 == 0 }.count)))
         let aggregation = try engine.searchBody("big", #"{"size":0,"aggs":{"t":{"cardinality":{"field":"tag.keyword"}}}}"#)
         #expect(aggregation["aggregations"]?["t"]?["value"] == 97)
+    }
+
+    /// A rolled-back transaction takes back exactly the rows it added, across fields and kinds,
+    /// including a field first held in it; rows held before it stay held.
+    @Test func aRollbackTakesBackOnlyItsOwnRows() throws {
+        let database = try DatabaseQueue()
+        try NodeStorage.migrator.migrate(database)
+        try database.writeWithoutTransaction { db in
+            let connection = ObjectIdentifier(db)
+            defer { PendingValueRows.forget(connection) }
+            PendingValueRows.append(db, values: [(1, 10.databaseValue), (2, "kept".databaseValue)], doc: 1, deferrable: true)
+            let mark = PendingValueRows.mark(connection)
+            PendingValueRows.append(db, values: [(1, 11.databaseValue), (2, "dropped".databaseValue), (3, 2.5.databaseValue)], doc: 2, deferrable: false)
+            #expect(PendingValueRows.due(db))
+            #expect(PendingValueRows.rollBack(connection, to: mark))
+            #expect(!PendingValueRows.due(db))
+            PendingValueRows.append(db, values: [(3, 4.5.databaseValue)], doc: 3, deferrable: true)
+            try PendingValueRows.flush(db)
+            let rows = try Row.fetchAll(db, sql: "SELECT field, v, doc FROM vals ORDER BY field, doc").map { "\($0[0] as Int64) \($0[1] as DatabaseValue) \($0[2] as Int64)" }
+            #expect(rows == ["1 10 1", #"2 "kept" 1"#, "3 4.5 3"])
+            // A flush inside the transaction ends the batch its mark names: held rows are gone.
+            PendingValueRows.append(db, values: [(1, 20.databaseValue)], doc: 4, deferrable: true)
+            let second = PendingValueRows.mark(connection)
+            try PendingValueRows.flush(db)
+            #expect(!PendingValueRows.rollBack(connection, to: second))
+        }
     }
 }

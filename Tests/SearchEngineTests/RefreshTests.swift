@@ -172,4 +172,21 @@ import Testing
         try Self.expectValuesOf(upgraded, count: 50)
         #expect(try Self.storedValueRows(upgraded) == 50 * 3)
     }
+
+    /// A refused single-document write (409) rolls back only itself: the rows held for earlier
+    /// bulks stay held and nothing has to be re-derived.
+    @Test func aRefusedWriteKeepsTheRowsHeldBeforeIt() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        try Self.bulk(engine, index: "logs", 0..<100)
+        let lost = engine.rowsMayBeLost.load(ordering: .relaxed)
+        #expect(!lost)
+        #expect(throws: ElasticsearchError.self) {
+            try engine.index("logs", id: "d5", source: Array(#"{"n":5,"tag":"twice"}"#.utf8), opType: .create)
+        }
+        let lostAfter = engine.rowsMayBeLost.load(ordering: .relaxed)
+        #expect(!lostAfter)
+        #expect(try Self.storedValueRows(engine) == 0)
+        try Self.expectValuesOf(engine, count: 100)
+        #expect(try engine.count("logs", body: json(#"{"query":{"term":{"tag.keyword":"twice"}}}"#)).body["count"] == 0)
+    }
 }
