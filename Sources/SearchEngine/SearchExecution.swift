@@ -161,8 +161,12 @@ struct SearchExecution {
         hits["hits"] = .array(try renderHits(page, sortFields: ranking.sortFields, scored: ranking.scored))
         var body: JSONObject = ["took": 0, "timed_out": false, "_shards": shards, "hits": .object(hits)]
         if aggregations && !request.aggregations.isEmpty {
-            let filter: AggregationFilter = targets.allSatisfy({ if case .all = $0.query { true } else { false } })
-                ? AggregationFilter()
+            // Every document: only the refreshed ones, like the hits (a refresh that committed
+            // after this search took its catalog may be in its snapshot: `Refresh`).
+            let filter: AggregationFilter = targets.isEmpty ? AggregationFilter()
+                : targets.allSatisfy({ if case .all = $0.query { true } else { false } })
+                ? AggregationFilter(sql: "(" + targets.map { "doc BETWEEN \($0.index.searchableRowids.lowerBound) AND \($0.index.searchableRowids.upperBound)" }
+                                        .joined(separator: " OR ") + ")", arguments: [])
                 : AggregationFilter(sql: "doc IN (SELECT d.rowid FROM docs d WHERE \(whereClause.sql))", arguments: whereClause.arguments)
             body["aggregations"] = try AggregationExecution(db: db, targets: targets).run(request.aggregations, filter: filter)
         }

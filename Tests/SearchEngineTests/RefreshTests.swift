@@ -140,9 +140,13 @@ import Testing
         var searches = 0
         var lastTotal: Int64 = 0
         while lastTotal < 4001, searches < 2_000 {
-            let body = try engine.searchBody("logs", #"{"size":0,"track_total_hits":true,"aggs":{"valued":{"filter":{"exists":{"field":"message.keyword"}}}}}"#)
+            let body = try engine.searchBody("logs", #"""
+                {"size":0,"track_total_hits":true,"aggs":{"valued":{"filter":{"exists":{"field":"message.keyword"}}},
+                 "tags":{"value_count":{"field":"tag.keyword"}}}}
+                """#)
             let total = body["hits"]?["total"]?["value"]?.intValue ?? -1
             #expect(body["aggregations"]?["valued"]?["doc_count"]?.intValue == total)
+            #expect(body["aggregations"]?["tags"]?["value"]?.intValue == total)
             lastTotal = total
             searches += 1
         }
