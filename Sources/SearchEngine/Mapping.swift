@@ -180,6 +180,41 @@ public struct Mapping: Sendable, Equatable {
     }
 
     /// Adds `field` at a dotted `path`, creating intermediate objects.
+    /// Puts back fields that storage knows (`fields` rows) but this mapping lacks. Until the
+    /// catalog stored the mapping of an index created inside a write (`SearchEngine.write`), an
+    /// index created by the bulk that first wrote to it lost the fields that bulk mapped, so
+    /// such a data path reopens with them missing. A stored field under a
+    /// `text` or `keyword` field is its multi-field (`message.keyword`); any other dotted path
+    /// runs through objects. Shorter paths go first, so parents exist before their children.
+    mutating func restore(_ stored: some Collection<FieldInfo>) {
+        let known = Set(leafFields.map(\.path))
+        for info in stored.sorted(by: { ($0.path.count, $0.path) < ($1.path.count, $1.path) }) where !known.contains(info.path) {
+            let parts = info.path.split(separator: ".").map(String.init)
+            let field = FieldMapping(type: info.type, ignoreAbove: info.ignoreAbove)
+            if parts.count > 1, addMultiField(parent: parts.dropLast(), name: parts.last!, field: field) { continue }
+            add(path: parts, field: field)
+        }
+    }
+
+    /// Adds `field` as multi-field `name` of the leaf at `parent`; false when no such leaf exists.
+    private mutating func addMultiField(parent: ArraySlice<String>, name: String, field: FieldMapping) -> Bool {
+        func insert(_ fields: inout [String: FieldMapping], _ rest: ArraySlice<String>) -> Bool {
+            guard let first = rest.first, var node = fields[first] else { return false }
+            let added: Bool
+            if rest.count == 1 {
+                guard node.type == .text || node.type == .keyword else { return false }
+                node.fields[name] = field
+                added = true
+            } else {
+                guard node.type == .object else { return false }
+                added = insert(&node.properties, rest.dropFirst())
+            }
+            if added { fields[first] = node }
+            return added
+        }
+        return insert(&properties, parent)
+    }
+
     mutating func add(path: [String], field: FieldMapping) {
         func insert(_ fields: inout [String: FieldMapping], _ rest: ArraySlice<String>) {
             let name = rest.first!

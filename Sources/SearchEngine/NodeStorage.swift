@@ -107,6 +107,7 @@ enum NodeStorage {
             catalog[name]?.fields[path] = FieldInfo(id: row[0], path: path, type: type, column: row[4], ignoreAbove: row[5])
         }
         for (name, index) in catalog {
+            catalog[name]?.mapping.restore(index.fields.values)
             catalog[name]?.linkMultiFields()
             let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM docs WHERE rowid BETWEEN ? AND ?",
                                           arguments: [index.rowidRange.lowerBound, index.rowidRange.upperBound])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import JSONValue
 @testable import SearchEngine
@@ -105,6 +106,29 @@ import JSONValue
         let second = try engine.put("auto", "2", #"{"message":"second line","n":2}"#)
         #expect(second.body["_seq_no"] == 1)
         #expect(try engine.hitIds("auto", #"{"query":{"term":{"message.keyword":"second line"}}}"#) == ["2"])
+        #expect(try engine.hitIds("auto", #"{"query":{"term":{"message.keyword":"first line"}}}"#) == ["1"])
+    }
+
+    /// A data path written while that was so: its stored mapping lacks what the first bulk
+    /// mapped. Reopening restores the fields from storage, multi-fields included.
+    @Test func aMappingLostThatWayIsRestoredFromTheStoredFields() throws {
+        let directory = temporaryDirectory("lost-mapping")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let engine = try SearchEngine(dataPath: directory)
+            let body = #"{"index":{"_index":"auto","_id":"1"}}"# + "\n" + #"{"message":"first line","host":{"name":"web-1","port":8080}}"# + "\n"
+            #expect(try engine.bulk(BulkRequest.parse(Array(body.utf8), defaultIndex: nil)).body["errors"] == false)
+        }
+        let database = try DatabaseQueue(path: (directory as NSString).appendingPathComponent(NodeStorage.databaseFileName))
+        try database.write { db in try db.execute(sql: "UPDATE indices SET mapping = '{}'") }
+        try database.close()
+        let engine = try SearchEngine(dataPath: directory)
+        #expect(try engine.getMapping("auto").body["auto"]?["mappings"]?["properties"] == json(#"""
+            {"host":{"properties":{"name":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}},"port":{"type":"long"}}},
+             "message":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}}}
+            """#))
+        _ = try engine.put("auto", "2", #"{"message":"second line","host":{"name":"web-2"}}"#)
+        #expect(try engine.hitIds("auto", #"{"query":{"term":{"host.name.keyword":"web-2"}}}"#) == ["2"])
         #expect(try engine.hitIds("auto", #"{"query":{"term":{"message.keyword":"first line"}}}"#) == ["1"])
     }
 }
