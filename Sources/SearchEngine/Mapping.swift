@@ -183,9 +183,9 @@ public struct Mapping: Sendable, Equatable {
     /// Puts back fields that storage knows (`fields` rows) but this mapping lacks. Until the
     /// catalog stored the mapping of an index created inside a write (`SearchEngine.write`), an
     /// index created by the bulk that first wrote to it lost the fields that bulk mapped, so
-    /// such a data path reopens with them missing. A stored field under a
-    /// `text` or `keyword` field is its multi-field (`message.keyword`); any other dotted path
-    /// runs through objects. Shorter paths go first, so parents exist before their children.
+    /// such a data path reopens with them missing. A stored field under a `text` or `keyword`
+    /// field is its multi-field (`message.keyword`); any other dotted path runs through objects.
+    /// Shorter paths go first, so parents exist before their children.
     mutating func restore(_ stored: some Collection<FieldInfo>) {
         let known = Set(leafFields.map(\.path))
         for info in stored.sorted(by: { ($0.path.count, $0.path) < ($1.path.count, $1.path) }) where !known.contains(info.path) {

@@ -20,8 +20,8 @@ import Synchronization
 ///
 /// Only rows of documents past their index's refresh watermark are held beyond their own
 /// transaction: those can be re-derived from their stored sources should the process die
-/// (`Refresh.rederive`). Rows of a replaced document (whose rowid is below the watermark) make
-/// the transaction flush before it commits. Whatever reads `vals` flushes first: searches refresh
+/// (`SearchEngine.rederiveHeldRows`). Rows of a replaced document (whose rowid is below the
+/// watermark) make the transaction flush before it commits. Whatever reads `vals` flushes first: searches refresh
 /// before they read, the removal of an existing document's rows flushes
 /// (`DocumentStore.removeSearchRows`), and so do writes that search (`SearchEngine.write`).
 ///
