@@ -6,8 +6,9 @@ import JSONValue
 ///
 /// A single node stores `number_of_shards` and `number_of_replicas`; only the replica count is
 /// dynamic, and lowering it to 0 is how a one-node lab turns `yellow` into `green`.
-/// `refresh_interval` is accepted and has no effect: every write is searchable at once here,
-/// which is what any interval converges to. Other settings are refused with ES's messages, so
+/// `refresh_interval` is accepted and has no effect: a search refreshes before it reads
+/// (`Refresh`), so every acknowledged write is searchable at once, which is what any interval
+/// converges to. Other settings are refused with ES's messages, so
 /// nothing is silently ignored.
 extension SearchEngine {
     /// Settings of each resolved index: `{"<index>":{"settings":{"index":{...}}}}`; with
