@@ -37,10 +37,7 @@ public struct CertificateRequest: Sendable, Hashable {
     func alternativeNames() throws -> [GeneralName] {
         var names: [GeneralName] = []
         if let registeredID {
-            guard let parts = Optional(registeredID.split(separator: ".").compactMap { UInt($0) }),
-                parts.count >= 2, parts.count == registeredID.split(separator: ".", omittingEmptySubsequences: false).count,
-                let oid = try? ASN1ObjectIdentifier(elements: parts)
-            else {
+            guard let oid = ASN1ObjectIdentifier.checked(dotted: registeredID) else {
                 throw PKIError(.issuing, "registered ID \"\(registeredID)\" is not a dotted OID such as 1.2.3.4.5.5")
             }
             names.append(.registeredID(oid))

@@ -33,10 +33,7 @@ extension DistinguishedName {
         let upper = keyword.uppercased()
         if let oid = oidsByKeyword[upper] { return oid }
         let dotted = upper.hasPrefix("OID.") ? String(upper.dropFirst(4)) : upper
-        let parts = dotted.split(separator: ".", omittingEmptySubsequences: false).map { UInt($0) }
-        guard parts.count >= 2, parts.allSatisfy({ $0 != nil }),
-            let oid = try? ASN1ObjectIdentifier(elements: parts.map { $0! })
-        else {
+        guard let oid = ASN1ObjectIdentifier.checked(dotted: dotted) else {
             throw PKIError(
                 .issuing,
                 "unknown DN attribute type \"\(keyword)\": use CN, C, L, ST, O, OU, STREET, DC, UID, EMAILADDRESS, SERIALNUMBER, T or OID.x.y.z")

@@ -60,7 +60,7 @@ extension DistinguishedName {
     ]
 
     static func jdkKeyword(for oid: ASN1ObjectIdentifier) -> String {
-        jdkKeywords[oid] ?? "OID." + oid.description
+        jdkKeywords[oid] ?? "OID." + oid.dottedArcs
     }
 
     /// The value's text when the JDK has a string form for its ASN.1 type, and its full DER bytes.

@@ -97,4 +97,19 @@ struct DistinguishedNameTests {
         let error = DistinguishedNameError(input: "CN", position: 3, reason: "expected '=' after attribute type \"CN\"")
         #expect(error.description == #"invalid distinguished name "CN" at position 3: expected '=' after attribute type "CN""#)
     }
+
+    /// Found by fuzzing (`make reliability-fuzz`, corpus `regression-oid-first-arc.txt`): an
+    /// OID-form attribute type whose first arcs X.660 forbids reached swift-asn1 unchecked, and
+    /// rendering the encoded subject trapped. Such names now fail to encode with the usual error.
+    @Test(arguments: ["333333333333333332.22.2.33.3333333333.6=", "OID.3.1=x", "OID.1.40=x", "OID.2.18446744073709551600=x", "OID.2.9223372036854775728=x", "OID.1.2.9223372036854775808=x"])
+    func attributeTypesOutsideX660FailToEncodeInsteadOfTrapping(text: String) throws {
+        let name = try DistinguishedName(parsing: text)
+        #expect(throws: PKIError.self) { try name.x509Name() }
+    }
+
+    /// And they render as the JDK renders them (swift-asn1's own text read `2.999` as `26.39`).
+    @Test func theLargestArcsX660AllowsEncodeAndRenderAsTheJDKDoes() throws {
+        let subject = try DistinguishedName(parsing: "OID.2.999.1=x,OID.1.39=y,OID.2.9223372036854775727.9223372036854775807=z").x509Name()
+        #expect(DistinguishedName(subject).description == "OID.2.999.1=x,OID.1.39=y,OID.2.9223372036854775727.9223372036854775807=z")
+    }
 }
