@@ -153,7 +153,8 @@ struct ElasticAPI: Sendable {
         case ("POST", "_update_by_query"):
             return respond(try engine.updateByQuery(index, body: try optionalBody(request), parameters: request.parameters))
         case ("POST", "_doc"):
-            return respond(try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)))
+            let refresh = try RefreshPolicy(request.parameters["refresh"])
+            return respond(try refresh.apply(to: engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)), engine: engine))
         default:
             throw noHandler(request)
         }
@@ -164,13 +165,17 @@ struct ElasticAPI: Sendable {
         switch (request.method, endpoint) {
         case ("PUT", "_doc"), ("POST", "_doc"):
             let opType: OpType = request.parameters["op_type"] == "create" ? .create : .index
-            return respond(try engine.index(index, id: id, source: request.body, opType: opType, condition: try writeCondition(request)))
+            let refresh = try RefreshPolicy(request.parameters["refresh"])
+            return respond(try refresh.apply(to: engine.index(index, id: id, source: request.body, opType: opType, condition: try writeCondition(request)), engine: engine))
         case ("PUT", "_create"), ("POST", "_create"):
-            return respond(try engine.index(index, id: id, source: request.body, opType: .create, condition: nil))
+            let refresh = try RefreshPolicy(request.parameters["refresh"])
+            return respond(try refresh.apply(to: engine.index(index, id: id, source: request.body, opType: .create, condition: nil), engine: engine))
         case ("POST", "_update"):
-            return respond(try engine.update(index, id: id, body: try requiredBody(request), condition: try writeCondition(request)))
+            let refresh = try RefreshPolicy(request.parameters["refresh"])
+            return respond(try refresh.apply(to: engine.update(index, id: id, body: try requiredBody(request), condition: try writeCondition(request)), engine: engine))
         case ("DELETE", "_doc"):
-            return respond(try engine.delete(index, id: id, condition: try writeCondition(request)))
+            let refresh = try RefreshPolicy(request.parameters["refresh"])
+            return respond(try refresh.apply(to: engine.delete(index, id: id, condition: try writeCondition(request)), engine: engine))
         case ("GET", "_doc"):
             return respond(try engine.get(index, id: id, sourceFilter: sourceFilter(request)))
         case ("HEAD", "_doc"), ("HEAD", "_source"):
@@ -227,10 +232,11 @@ struct ElasticAPI: Sendable {
 
     private func executeBulk(_ prepared: PreparedBody?, _ request: ElasticRequest,
                              defaultIndex: String?) throws(ElasticsearchError) -> NodeResponse {
+        let refresh = try RefreshPolicy(request.parameters["refresh"])
         if case .bulk(let bulk, let rejections) = prepared {
-            return respond(try engine.bulk(bulk, rejections: rejections))
+            return respond(try refresh.apply(to: engine.bulk(bulk, rejections: rejections), engine: engine))
         }
-        return respond(try engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex)))
+        return respond(try refresh.apply(to: engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex)), engine: engine))
     }
 
     private func multiSearch(_ prepared: PreparedBody?, _ request: ElasticRequest,
