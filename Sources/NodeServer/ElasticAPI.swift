@@ -153,8 +153,7 @@ struct ElasticAPI: Sendable {
         case ("POST", "_update_by_query"):
             return respond(try engine.updateByQuery(index, body: try optionalBody(request), parameters: request.parameters))
         case ("POST", "_doc"):
-            let refresh = try RefreshPolicy(request.parameters["refresh"])
-            return respond(try refresh.apply(to: engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)), engine: engine))
+            return try refreshing(request) { () throws(ElasticsearchError) in try engine.index(index, id: nil, source: request.body, opType: .index, condition: try writeCondition(request)) }
         default:
             throw noHandler(request)
         }
@@ -165,17 +164,13 @@ struct ElasticAPI: Sendable {
         switch (request.method, endpoint) {
         case ("PUT", "_doc"), ("POST", "_doc"):
             let opType: OpType = request.parameters["op_type"] == "create" ? .create : .index
-            let refresh = try RefreshPolicy(request.parameters["refresh"])
-            return respond(try refresh.apply(to: engine.index(index, id: id, source: request.body, opType: opType, condition: try writeCondition(request)), engine: engine))
+            return try refreshing(request) { () throws(ElasticsearchError) in try engine.index(index, id: id, source: request.body, opType: opType, condition: try writeCondition(request)) }
         case ("PUT", "_create"), ("POST", "_create"):
-            let refresh = try RefreshPolicy(request.parameters["refresh"])
-            return respond(try refresh.apply(to: engine.index(index, id: id, source: request.body, opType: .create, condition: nil), engine: engine))
+            return try refreshing(request) { () throws(ElasticsearchError) in try engine.index(index, id: id, source: request.body, opType: .create, condition: nil) }
         case ("POST", "_update"):
-            let refresh = try RefreshPolicy(request.parameters["refresh"])
-            return respond(try refresh.apply(to: engine.update(index, id: id, body: try requiredBody(request), condition: try writeCondition(request)), engine: engine))
+            return try refreshing(request) { () throws(ElasticsearchError) in try engine.update(index, id: id, body: try requiredBody(request), condition: try writeCondition(request)) }
         case ("DELETE", "_doc"):
-            let refresh = try RefreshPolicy(request.parameters["refresh"])
-            return respond(try refresh.apply(to: engine.delete(index, id: id, condition: try writeCondition(request)), engine: engine))
+            return try refreshing(request) { () throws(ElasticsearchError) in try engine.delete(index, id: id, condition: try writeCondition(request)) }
         case ("GET", "_doc"):
             return respond(try engine.get(index, id: id, sourceFilter: sourceFilter(request)))
         case ("HEAD", "_doc"), ("HEAD", "_source"):
@@ -232,11 +227,10 @@ struct ElasticAPI: Sendable {
 
     private func executeBulk(_ prepared: PreparedBody?, _ request: ElasticRequest,
                              defaultIndex: String?) throws(ElasticsearchError) -> NodeResponse {
-        let refresh = try RefreshPolicy(request.parameters["refresh"])
-        if case .bulk(let bulk, let rejections) = prepared {
-            return respond(try refresh.apply(to: engine.bulk(bulk, rejections: rejections), engine: engine))
+        try refreshing(request) { () throws(ElasticsearchError) in
+            if case .bulk(let bulk, let rejections) = prepared { return try engine.bulk(bulk, rejections: rejections) }
+            return try engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex))
         }
-        return respond(try refresh.apply(to: engine.bulk(try BulkRequest.parse(request.body, defaultIndex: defaultIndex)), engine: engine))
     }
 
     private func multiSearch(_ prepared: PreparedBody?, _ request: ElasticRequest,
@@ -300,6 +294,12 @@ struct ElasticAPI: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A write under its `?refresh=` policy, parsed first so that a bad value refuses the write.
+    private func refreshing(_ request: ElasticRequest, _ write: () throws(ElasticsearchError) -> EngineResponse) throws(ElasticsearchError) -> NodeResponse {
+        let policy = try RefreshPolicy(request.parameters["refresh"])
+        return respond(try policy.apply(to: write(), engine: engine))
+    }
 
     func respond(_ response: EngineResponse) -> NodeResponse {
         NodeResponse(status: response.status, body: .json(response.body))
