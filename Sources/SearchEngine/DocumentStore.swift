@@ -111,16 +111,23 @@ enum DocumentStore {
         try db.cachedStatement(sql: "DELETE FROM docs WHERE rowid = ?").execute(arguments: [document.rowid])
     }
 
+    /// The `vals` rows of a stored source under the index's current mapping (nil if it no longer
+    /// parses or maps): what removing a document deletes and what recovery holds again (`Refresh`).
+    static func storedValues(_ index: IndexMetadata, source: [UInt8]) -> [(field: Int64, value: DatabaseValue)]? {
+        var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
+        guard let json = try? JSON(parsing: source), (try? mapper.analyze(json)) != nil else { return nil }
+        return mapper.document.values
+    }
+
     /// The FTS row goes by rowid; the `vals` rows are re-derived from the stored source with the
     /// current mapping (fields are never removed or retyped, so this covers every stored row) and
     /// deleted by primary key. Should the source not map any more, the field ranges are scanned.
     private static func removeSearchRows(_ db: Database, _ index: IndexMetadata, _ document: StoredDocument) throws {
         try PendingValueRows.flush(db)
         try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [document.rowid])
-        var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
         let delete = try db.cachedStatement(sql: "DELETE FROM vals WHERE field = ? AND v = ? AND doc = ?")
-        if let source = try? JSON(parsing: document.source), (try? mapper.analyze(source)) != nil {
-            for (field, value) in mapper.document.values {
+        if let values = storedValues(index, source: document.source) {
+            for (field, value) in values {
                 try delete.execute(arguments: [field, value, document.rowid])
             }
         } else {

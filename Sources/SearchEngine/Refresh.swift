@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import JSONValue
 
 /// Refresh: when the `vals` rows that `PendingValueRows` holds reach the tree, and what a search
 /// sees meanwhile.
@@ -61,11 +60,8 @@ extension SearchEngine {
             let rows = try Row.fetchCursor(db, sql: "SELECT rowid, source FROM docs WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
                                            arguments: [index.refreshedUpto, index.rowidRange.upperBound])
             while let row = try rows.next() {
-                let bytes: [UInt8] = [UInt8](row[1] as Data)
-                guard let source = try? JSON(parsing: bytes) else { continue }
-                var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
-                guard (try? mapper.analyze(source)) != nil else { continue }
-                PendingValueRows.append(db, values: mapper.document.values, doc: row[0], deferrable: true)
+                guard let values = DocumentStore.storedValues(index, source: [UInt8](row[1] as Data)) else { continue }
+                PendingValueRows.append(db, values: values, doc: row[0], deferrable: true)
             }
         }
     }
