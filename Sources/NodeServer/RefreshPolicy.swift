@@ -28,7 +28,7 @@ enum RefreshPolicy {
         guard self == .immediate, var body = response.body.objectValue else { return response }
         if let items = body["items"]?.arrayValue {
             body["items"] = .array(items.map { item in
-                guard let (operation, result) = item.objectValue?.first(where: { _ in true }), let inner = result.objectValue else { return item }
+                guard let (operation, result) = item.objectValue?.first, let inner = result.objectValue else { return item }
                 return [operation: .object(Self.forced(inner))]
             })
         } else {
