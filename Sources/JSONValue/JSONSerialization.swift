@@ -25,20 +25,18 @@ extension JSON {
         case .string(let value): JSON.writeString(value, to: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
-            for (position, item) in items.enumerated() {
+            for position in items.indices {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                item.write(to: &output)
+                items[position].write(to: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, value) in object {
-                if !first { output.append(UInt8(ascii: ",")) }
-                first = false
-                JSON.writeString(key, to: &output)
+            for position in object.entries.indices {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                JSON.writeString(object.entries[position].key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                value.write(to: &output)
+                object.entries[position].value.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -67,31 +65,40 @@ extension JSON {
     /// Appends `value` as a quoted, escaped JSON string.
     public static func writeString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        // Most strings (ids, index names, log lines) need no escape: one copy instead of a
-        // capacity check per byte.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: value.utf8)
-            output.append(UInt8(ascii: "\""))
-            return
+        // Most strings (ids, index names, log lines) need no escape: one scan of the contiguous
+        // UTF-8 and one copy, instead of a capacity check per byte.
+        let copied: Bool? = value.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where needsEscape(byte) { return false }
+            output.append(contentsOf: bytes)
+            return true
         }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: output.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: output.append(contentsOf: #"\r"#.utf8)
-            case 0x09: output.append(contentsOf: #"\t"#.utf8)
-            case 0x08: output.append(contentsOf: #"\b"#.utf8)
-            case 0x0C: output.append(contentsOf: #"\f"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789ABCDEF".utf8)
-                output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0F)])
-            default: output.append(byte)
-            }
+        if copied != true {
+            for byte in value.utf8 { appendEscaped(byte, to: &output) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
+        case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
+        case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+        case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+        case 0x09: output.append(contentsOf: #"\t"#.utf8)
+        case 0x08: output.append(contentsOf: #"\b"#.utf8)
+        case 0x0C: output.append(contentsOf: #"\f"#.utf8)
+        case 0..<0x20:
+            let hex = Array("0123456789ABCDEF".utf8)
+            output.append(contentsOf: #"\u00"#.utf8)
+            output.append(hex[Int(byte >> 4)])
+            output.append(hex[Int(byte & 0x0F)])
+        default: output.append(byte)
+        }
     }
 
     /// A double as Java's `Double.toString` writes it, which is what Elasticsearch puts in
