@@ -21,6 +21,14 @@ public struct AuthenticationMemo: Sendable {
     fileprivate var remoteAddress: String
     fileprivate var headers: [(name: String, value: String)]
     fileprivate var user: User
+    /// The connection's last route decision for `user` (``SecurityService/authorize(route:existingIndices:memo:)``).
+    fileprivate(set) var lastRoute: RouteDecision?
+
+    struct RouteDecision: Sendable {
+        var route: RestAction
+        var existingIndices: [String]
+        var decision: AuthorizationDecision
+    }
 
     fileprivate func matches(_ request: AuthenticationRequest, _ current: SecurityService.State) -> Bool {
         state === current && principal == request.principal && remoteAddress == request.remoteAddress
@@ -56,5 +64,28 @@ extension SecurityService {
         return state.listeners.contains { listener in
             listener.isBlocked(listener.isByAddress ? request.remoteAddress : memo.user.initiatingUser ?? memo.user.name, now: clock)
         }
+    }
+}
+
+extension SecurityService {
+    /// ``authorize(_:route:existingIndices:)`` for the memo's user — the user the
+    /// ``authenticate(_:memo:)`` call just before it returned, as a memo only ever holds that
+    /// user — reusing the connection's last decision when it asked for the same route against the
+    /// same index names under the configuration still installed.
+    ///
+    /// Why it is exact: a route decision reads nothing but the user, the route (actions, index
+    /// expressions, kind of check), the existing index names its wildcards resolve against, and
+    /// the installed configuration (roles, mappings, action groups; the security index's name is
+    /// a node setting and never changes) — no clock, no counter. A keep-alive client reading
+    /// documents of one index asks the same question on every request, and answering it again
+    /// (the user-cache key hash, the guard's nine action patterns, the per-action memo) was
+    /// about a tenth of a point read's time (bench/PROFILES.md).
+    public func authorize(route: RestAction, existingIndices: [String], memo: inout AuthenticationMemo) -> AuthorizationDecision {
+        if let last = memo.lastRoute, memo.state === currentState(), last.route == route, last.existingIndices == existingIndices {
+            return last.decision
+        }
+        let decision = authorize(memo.user, route: route, existingIndices: existingIndices)
+        memo.lastRoute = AuthenticationMemo.RouteDecision(route: route, existingIndices: existingIndices, decision: decision)
+        return decision
     }
 }

@@ -136,6 +136,37 @@ import Testing
         }
     }
 
+    /// A certificate connection keeps its authentication and its last route decision between
+    /// requests; neither outlives a role-mapping change: the same keep-alive connection is
+    /// refused, let in once CLIENT1 is mapped to `readall`, and refused again once it is not.
+    @Test func aKeptRouteDecisionFollowsRoleMappingChanges() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let probe = try await TLSProbe.connect(port: lab.port, trustRoot: lab.cert("root-ca"),
+                                                   identity: TLSProbe.Identity(certificate: lab.cert("CLIENT1"), key: lab.key("CLIENT1")))
+            var sent = 0
+            func get(_ path: String) async -> TLSProbe.Response? {
+                sent += 1
+                await probe.send(Self.wire("GET", path))
+                return await probe.responses(to: Array(repeating: "GET", count: sent)).last ?? nil
+            }
+            func mapReadall(_ users: String) async throws {
+                let mapped = try await lab.curl("PUT", "/_opendistro/_security/api/rolesmapping/readall", as: "admin", body: #"{"users":[\#(users)]}"#)
+                #expect(mapped.status == 200 || mapped.status == 201, "\(mapped.body)")
+            }
+            for _ in 0..<2 {
+                let refused = await get("/movies/_doc/1")
+                #expect(refused?.status == 403 && refused?.body.contains("no permissions for [indices:data/read/get] and User [name=CLIENT1") == true)
+            }
+            try await mapReadall(#""CLIENT1""#)
+            for _ in 0..<2 { #expect(await get("/movies/_doc/1")?.status == 200) }
+            #expect(await get("/movies/_doc/2")?.body.contains(#""title":"Heat""#) == true)
+            try await mapReadall("")
+            #expect(await get("/movies/_doc/1")?.status == 403)
+            await probe.close()
+        }
+    }
+
     /// `Expect: 100-continue` (curl sends it for bodies over 1 MB): the node answers `100
     /// Continue` before the body is sent, then the request's own response; a declared length
     /// over `http.max_content_length` gets the 413 and no invitation to send it.
