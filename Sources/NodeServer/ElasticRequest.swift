@@ -11,11 +11,34 @@ public struct ElasticRequest: Sendable {
 
     public init(method: String, rawPath: String, rawQuery: String?, body: [UInt8]) {
         self.method = method
-        self.path = Self.percentDecoded(rawPath[...])
-        // Split on the bytes: splitting a String by Character walks grapheme clusters.
-        self.segments = rawPath.utf8.split(separator: UInt8(ascii: "/")).map { Self.percentDecoded(Substring($0)) }
+        if let segments = Self.plainSegments(rawPath) {
+            self.path = rawPath
+            self.segments = segments
+        } else {
+            self.path = Self.percentDecoded(rawPath[...])
+            self.segments = rawPath.utf8.split(separator: UInt8(ascii: "/")).map { Self.percentDecoded(Substring($0)) }
+        }
         self.parameters = Self.decodeQuery(rawQuery)
         self.body = body
+    }
+
+    /// The non-empty `/`-separated segments of a path without `%` escapes (nearly every
+    /// request), cut from its UTF-8 bytes in one pass; nil when a segment needs decoding.
+    private static func plainSegments(_ rawPath: String) -> [String]? {
+        rawPath.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            var segments: [String] = []
+            var start = 0
+            for position in 0...bytes.count {
+                let byte = position < bytes.count ? bytes[position] : UInt8(ascii: "/")
+                if byte == UInt8(ascii: "%") { return nil }
+                guard byte == UInt8(ascii: "/") else { continue }
+                if position > start {
+                    segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+                }
+                start = position + 1
+            }
+            return segments
+        } ?? nil
     }
 
     /// `a=1&b&c=x%2Cy` → `["a": "1", "b": "", "c": "x,y"]`; `+` is a space, as Elasticsearch's
