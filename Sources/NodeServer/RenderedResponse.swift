@@ -22,7 +22,6 @@ struct RenderedResponse {
     /// `closing`: the request asked for `Connection: close`; the response says so too, as
     /// Elasticsearch's `DefaultRestChannel` does, and the connection is closed after it.
     init(_ result: NodeResponse, for request: ElasticRequest, closing: Bool = false) {
-        var headers = result.headers.map { (name: $0.0, value: $0.1) }
         var bytes: [UInt8]
         var contentType: String?
         switch result.body {
@@ -36,18 +35,22 @@ struct RenderedResponse {
             bytes = raw
             contentType = type
             // The security plugin's JSON answers honour ?pretty and filter_path like any other.
-            if type.hasPrefix("application/json"), request.flag("pretty") || request.parameters["filter_path"] != nil,
-               let json = try? JSON(parsing: raw) {
+            if !request.parameters.isEmpty, HeaderName.hasPrefix(type, "application/json"),
+               request.flag("pretty") || request.parameters["filter_path"] != nil, let json = try? JSON(parsing: raw) {
                 bytes = Self.shaped(json, for: request)
             }
         case .empty:
             bytes = []
         }
-        if let contentType {
-            headers.removeAll { HeaderName.equal($0.name, "content-type") }
-            headers.append((name: "Content-Type", value: contentType))
+        // One pass, one allocation: the response's own fields without those this type sets.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(result.headers.count + 3)
+        for (name, value) in result.headers {
+            let replaced = contentType != nil && HeaderName.equal(name, "content-type")
+                || HeaderName.equal(name, "content-length") || closing && HeaderName.equal(name, "connection")
+            if !replaced { headers.append((name: name, value: value)) }
         }
-        headers.removeAll { HeaderName.equal($0.name, "content-length") || closing && HeaderName.equal($0.name, "connection") }
+        if let contentType { headers.append((name: "Content-Type", value: contentType)) }
         if closing { headers.append((name: "Connection", value: "close")) }
         headers.append((name: "Content-Length", value: String(bytes.count)))
         if request.method == "HEAD" { bytes = [] }
@@ -68,6 +71,7 @@ struct RenderedResponse {
 
     /// `filter_path` then `?pretty`, as Elasticsearch applies them to every JSON response.
     private static func shaped(_ json: JSON, for request: ElasticRequest) -> [UInt8] {
+        if request.parameters.isEmpty { return json.serializedBytes() }
         var json = json
         if let filter = request.parameters["filter_path"].flatMap(FilterPath.init) { json = filter.apply(to: json) }
         return request.flag("pretty") ? Array(json.prettySerialized().utf8) : json.serializedBytes()
