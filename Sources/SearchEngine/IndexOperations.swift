@@ -146,17 +146,36 @@ extension SearchEngine {
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
         // Refreshed first: no held `vals` row may outlive its index (field ids are reused).
         try write(refreshingFirst: true) { db, catalog in
+            var removedDocuments = 0
             for name in names {
                 guard let index = catalog.removeValue(forKey: name) else { continue }
                 let range: StatementArguments = [index.rowidRange.lowerBound, index.rowidRange.upperBound]
                 try db.execute(sql: "DELETE FROM fts WHERE rowid BETWEEN ? AND ?", arguments: range)
                 try db.execute(sql: "DELETE FROM vals WHERE field IN (SELECT id FROM fields WHERE index_id = ?)", arguments: [index.id])
                 try db.execute(sql: "DELETE FROM docs WHERE rowid BETWEEN ? AND ?", arguments: range)
+                removedDocuments += db.changesCount
                 try db.execute(sql: "DELETE FROM fields WHERE index_id = ?", arguments: [index.id])
                 try db.execute(sql: "DELETE FROM indices WHERE id = ?", arguments: [index.id])
             }
+            try Self.expungeDeletes(db, removedDocuments: removedDocuments)
         }
         return EngineResponse(body: ["acknowledged": true])
+    }
+
+    /// Merges away the full-text delete markers a large index deletion left.
+    ///
+    /// Why: the FTS5 table is shared by every index, so deleting one does not drop files as ES
+    /// does; FTS5 records each removed row as delete markers in new segments, which every later
+    /// merge carries until they meet the rows they cancel. After a 270,000-document index was
+    /// deleted, bulks into a new index ran 6 % slower (50.5–50.8 against 53.9–54.3 bulks/s) until
+    /// those segments were merged; merged at once they ran at the first run's rate. The merge is
+    /// FTS5's incremental one over all levels (`'merge', -N`), with N pages proportional to what
+    /// was deleted (a page per 64 documents, ~0.35 s for 270,000), so deleting a small index
+    /// next to a large one never pays for rewriting the large one, as `optimize` would.
+    static func expungeDeletes(_ db: Database, removedDocuments: Int) throws {
+        let pages = removedDocuments / 64
+        guard pages >= 16 else { return }
+        try db.execute(sql: "INSERT INTO fts(fts, rank) VALUES('merge', ?)", arguments: [-pages])
     }
 
     /// `POST /_forcemerge`: merges the full-text index's segments into one (FTS5 `optimize`),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import JSONValue
 @testable import SearchEngine
@@ -91,6 +92,30 @@ import JSONValue
         #expect(health["active_primary_shards"] == 2)
         #expect(health["unassigned_shards"] == 1)
         #expect(health["active_shards_percent_as_number"] == 66.66666666666667)
+    }
+
+    /// Deleting a large index merges away the delete markers its rows left in the FTS5 table all
+    /// indices share (`SearchEngine.expungeDeletes`): the table shrinks back to about its size
+    /// before that index, and the index that stays still matches exactly.
+    @Test func deletingALargeIndexMergesAwayItsFullTextDeleteMarkers() throws {
+        let directory = temporaryDirectory("delete-merge")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let engine = try SearchEngine(dataPath: directory)
+        func fullTextBytes() throws -> Int {
+            try engine.writer.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(block)), 0) FROM fts_data") ?? -1 }
+        }
+        try RefreshTests.bulk(engine, index: "logs", 0..<500)
+        let before = try fullTextBytes()
+        for start in stride(from: 0, to: 3000, by: 1000) { try RefreshTests.bulk(engine, index: "gone", start..<(start + 1000)) }
+        let grown = try fullTextBytes()
+        #expect(try engine.deleteIndex("gone").body == json(#"{"acknowledged":true}"#))
+        let after = try fullTextBytes()
+        // Measured: 18,702 bytes before, 130,516 with `gone`, 18,704 after; without the merge the
+        // deletion's markers made it 193,756.
+        #expect(grown > 5 * before)
+        #expect(after <= before + before / 10, "\(before) bytes before, \(after) after")
+        #expect(try engine.count("logs", body: json(#"{"query":{"match":{"message":"log"}}}"#)).body["count"] == 500)
+        #expect(try engine.hitIds("logs", #"{"query":{"match":{"message":"499"}}}"#) == ["d499"])
     }
 }
 
