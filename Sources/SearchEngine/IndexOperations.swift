@@ -164,14 +164,14 @@ extension SearchEngine {
 
     /// Merges away the full-text delete markers a large index deletion left.
     ///
-    /// Why: the FTS5 table is shared by every index, so deleting one does not drop files as ES does;
-    /// FTS5 records each removed row as delete markers in new segments, which every later merge carries
-    /// until they meet the rows they cancel. After a 270,000-document index was deleted, bulks into a
-    /// new index ran 6 % slower (50.5–50.8 against 53.9–54.3 bulks/s) until those segments were merged;
-    /// merged at once they ran at the first run's rate. The merge is FTS5's incremental one over all
-    /// levels (`'merge', -N`), with N pages proportional to what was deleted (a page per 64 documents,
-    /// none below 1,024; ~0.3 s for 270,000), so deleting a small index next to a large one never pays
-    /// for rewriting the large one, as `optimize` would.
+    /// Why: the FTS5 table is shared by every index, so deleting one does not drop files as ES
+    /// does; FTS5 records each removed row as delete markers in new segments, which every later
+    /// merge carries until they meet the rows they cancel. After a 270,000-document index was
+    /// deleted, bulks into a new index ran 6 % slower (50.5–50.8 against 53.9–54.3 bulks/s) until
+    /// those segments were merged; merged at once they ran at the first run's rate. The merge is
+    /// FTS5's incremental one over all levels (`'merge', -N`), with N pages proportional to what
+    /// was deleted (a page per 64 documents, none below 1,024; ~0.3 s for 270,000), so deleting a
+    /// small index next to a large one never pays for rewriting the large one, as `optimize` would.
     static func expungeDeletes(_ db: Database, removedDocuments: Int) throws {
         let pages = removedDocuments / 64
         guard pages >= 16 else { return }
