@@ -234,7 +234,10 @@ let package = Package(
             dependencies: ["NodeServer", "PKI", "SecurityEngine", .product(name: "Logging", package: "swift-log")],
             path: "Tests/LabTestSupport"
         ),
-        .testTarget(name: "NodeServerTests", dependencies: ["NodeServer", "PKI", "SecurityEngine", "LabTestSupport"]),
+        .testTarget(name: "NodeServerTests", dependencies: [
+            "NodeServer", "PKI", "SecurityEngine", "LabTestSupport",
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(
             name: "ShipperTests",
             dependencies: [

@@ -48,11 +48,14 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The connection's last certificate authentication, reused while it still applies.
     private var authentication: AuthenticationMemo?
     private var idle: ConnectionIdleTimer?
+    /// Where this handler's own answers enter the pipeline, past NIO's response encoder.
+    private let outlet: ResponseOutlet
 
-    init(pipeline: RequestPipeline, maxContentLength: Int, readTimeout: TimeAmount?) {
+    init(pipeline: RequestPipeline, maxContentLength: Int, readTimeout: TimeAmount?, outlet: ResponseOutlet) {
         self.pipeline = pipeline
         self.maxContentLength = maxContentLength
         self.idle = readTimeout.map(ConnectionIdleTimer.init)
+        self.outlet = outlet
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -178,21 +181,20 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return facts
     }
 
+    /// The answer as one buffer through the `ResponseOutlet` (one TLS record, no second pass
+    /// through NIO's encoder); flushed at the end of the read, or at once when closing.
     private func write(_ answer: (NodeResponse, ElasticRequest), closing: Bool, context: ChannelHandlerContext) {
         let rendered = RenderedResponse(answer.0, for: answer.1, closing: closing)
-        var headers = HTTPHeaders(rendered.headers)
-        headers.add(name: "Date", value: HTTPDate.now)
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: rendered.status), headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !rendered.bytes.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: rendered.bytes)))), promise: nil)
-        }
+        let wire = rendered.wire(date: HTTPDate.now, allocator: context.channel.allocator)
         idle?.touch()
         if closing {
             self.closing = true
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            outlet.write(wire, promise: written)
+            context.flush()
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         } else {
-            context.write(wrapOutboundOut(.end(nil)), promise: nil)
+            outlet.write(wire, promise: nil)
             wroteResponse = true
         }
     }
@@ -216,34 +218,5 @@ extension Optional {
     fileprivate mutating func take() -> Wrapped? {
         defer { self = nil }
         return self
-    }
-}
-
-/// A server child channel that puts an `InlineRequestHandler` between NIO's HTTP/1.1 codec and
-/// Hummingbird's conversion to Swift HTTP Types.
-struct InlineAnsweringChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChannelHandler {
-    typealias Value = Base.Value
-
-    let base: Base
-    let pipeline: RequestPipeline
-    let maxContentLength: Int
-    /// `http.read_timeout`, kept by the handler (Hummingbird's own idle timeout must be off).
-    let readTimeout: TimeAmount?
-
-    var responder: HTTPChannelHandler.Responder { base.responder }
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let (pipeline, maxContentLength, readTimeout) = (self.pipeline, self.maxContentLength, self.readTimeout)
-        return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let operations = channel.pipeline.syncOperations
-            let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
-            let handler = InlineRequestHandler(pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
-            try operations.addHandler(handler, position: .before(codec))
-            return value
-        }
-    }
-
-    func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
     }
 }

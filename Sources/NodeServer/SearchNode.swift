@@ -96,10 +96,12 @@ public final class SearchNode: Sendable {
         let server = HTTPServerBuilder { [tls, pipeline] responder in
             let http1 = HTTP1Channel(responder: responder, configuration: http)
             guard let tls else {
-                return InlineAnsweringChannel(base: http1, pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
+                return InlineAnsweringChannel(base: http1, pipeline: pipeline, maxContentLength: maxContentLength,
+                                              readTimeout: readTimeout, decoderLimits: http.httpDecoder)
             }
             return InlineAnsweringChannel(base: ReloadableTLSChannel(http1, contexts: tls.holder, onHandshakeFailure: onHandshakeFailure),
-                                          pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout)
+                                          pipeline: pipeline, maxContentLength: maxContentLength, readTimeout: readTimeout,
+                                          decoderLimits: http.httpDecoder)
         }
         let app = Application(responder: responder, server: server,
                               configuration: .init(address: .hostname(settings.networkHost, port: settings.httpPort),

@@ -54,6 +54,47 @@ import Testing
         }
     }
 
+    /// `HEAD` answers from both ways, each followed by answers from the other, on one keep-alive
+    /// connection: every answer after a `HEAD` still carries its body. (Inline answers skip NIO's
+    /// response encoder; if it still paired responses with the methods of decoded requests, the
+    /// search after the inline `HEAD` would lose its body and the stream would lose its framing.)
+    @Test func headAnswersFromEitherWayLeaveTheNextBodiesIntact() async throws {
+        try await LabNode.with { lab in
+            try await Self.seed(lab)
+            let probe = try await Self.admin(lab)
+            let requests: [(method: String, wire: String)] = [
+                ("HEAD", Self.wire("HEAD", "/movies/_doc/1")),
+                ("POST", Self.wire("POST", "/movies/_search", body: #"{"query":{"match":{"title":"heat"}}}"#)),
+                ("HEAD", Self.wire("HEAD", "/movies")),
+                ("GET", Self.wire("GET", "/movies/_doc/2")),
+                ("HEAD", Self.wire("HEAD", "/movies/_doc/1")),
+                ("GET", Self.wire("GET", "/movies/_count")),
+            ]
+            // One at a time, so each answer is written before the next request arrives.
+            for (sent, (method, wire)) in requests.enumerated() {
+                await probe.send(wire)
+                let response = await probe.responses(to: requests[...sent].map(\.method))[sent]
+                switch method {
+                case "HEAD":
+                    #expect(response?.status == 200 && response?.body == "", "\(wire): \(String(describing: response))")
+                default:
+                    #expect(response?.status == 200, "\(wire): \(String(describing: response))")
+                }
+            }
+            await probe.close()
+            // What follows each head's blank line: after a HEAD answer, straight the next status line.
+            let afterHeads = probe.receivedText.components(separatedBy: "\r\n\r\n").dropFirst().map { String($0.prefix(48)) }
+            #expect(afterHeads.count == 6, "\(afterHeads)")
+            guard afterHeads.count == 6 else { return }
+            #expect(afterHeads[0].hasPrefix("HTTP/1.1 200 OK\r\n"), "\(afterHeads)")
+            #expect(afterHeads[1].hasPrefix(#"{"took":"#), "the search after an inline HEAD keeps its body: \(afterHeads)")
+            #expect(afterHeads[2].hasPrefix("HTTP/1.1 200 OK\r\n"), "\(afterHeads)")
+            #expect(afterHeads[3].hasPrefix(#"{"_index":"movies","_type":"_doc","_id":"2""#), "\(afterHeads)")
+            #expect(afterHeads[4].hasPrefix("HTTP/1.1 200 OK\r\n"), "\(afterHeads)")
+            #expect(afterHeads[5].hasPrefix(#"{"count":2,"#), "\(afterHeads)")
+        }
+    }
+
     /// A `GET` with a body goes through Hummingbird; without one it is answered inline. The two
     /// answers — status, every header in order, body — are identical, for a hit, a miss, a
     /// missing index, a denied user, `?pretty` with `filter_path`, `GET /` and cluster health.
