@@ -14,41 +14,77 @@ extension RenderedResponse {
     /// may not hold (CR, LF, NUL and other controls) is legalized by `HTTPField`, so neither path
     /// can be made to split a header.
     func wire(date: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 96 + headers.count * 48 + bytes.count)
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status))
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
-        buffer.writeStaticString("\r\n")
+        let code = String(status), reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(headers.count + 1)
         for (name, value) in headers where Self.isToken(name) {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
             if HTTPField.isValidValue(value) {
-                buffer.writeString(value)
+                fields.append((name, value))
             } else if let field = HTTPField.Name(name) {
-                buffer.writeString(HTTPField(name: field, value: value).value)
+                fields.append((name, HTTPField(name: field, value: value).value))
             }
-            buffer.writeStaticString("\r\n")
         }
-        buffer.writeStaticString("Date: ")
-        buffer.writeString(date)
-        buffer.writeStaticString("\r\n\r\n")
-        buffer.writeBytes(bytes)
+        fields.append(("Date", date))
+        // The exact length first, then one pass of copies: ByteBuffer's write calls each check
+        // uniqueness and capacity, which cost more than the copying for a head this small.
+        var length = "HTTP/1.1  \r\n\r\n".utf8.count + code.utf8.count + reason.utf8.count + bytes.count
+        for (name, value) in fields { length += name.utf8.count + value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
+            var out = WireWriter(raw)
+            out.append("HTTP/1.1 ")
+            out.append(code)
+            out.append(" ")
+            out.append(reason)
+            out.append("\r\n")
+            for (name, value) in fields {
+                out.append(name)
+                out.append(": ")
+                out.append(value)
+                out.append("\r\n")
+            }
+            out.append("\r\n")
+            bytes.withUnsafeBytes { out.append($0) }
+            return out.offset
+        }
         return buffer
     }
 
     /// RFC 9110 §5.6.2 `token`: the characters a field name may have.
     static func isToken(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        return !utf8.isEmpty && (utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isTokenByte) } ?? utf8.allSatisfy(isTokenByte))
+        var valid = !name.isEmpty
+        for byte in name.utf8 where valid {
+            valid = byte < 128 && (byte < 64 ? tokenBytesLow >> byte : tokenBytesHigh >> (byte - 64)) & 1 == 1
+        }
+        return valid
     }
 
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    /// Bit n of `tokenBytesLow` (of `tokenBytesHigh`) is set when byte n (n + 64) may be in a token.
+    private static let (tokenBytesLow, tokenBytesHigh): (UInt64, UInt64) = {
+        var masks: (UInt64, UInt64) = (0, 0)
+        for byte in "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8 {
+            if byte < 64 { masks.0 |= 1 << byte } else { masks.1 |= 1 << (byte - 64) }
         }
+        return masks
+    }()
+}
+
+/// Copies into a buffer sized beforehand (`RenderedResponse.wire` counts the bytes first).
+private struct WireWriter {
+    let base: UnsafeMutableRawBufferPointer
+    var offset = 0
+
+    init(_ base: UnsafeMutableRawBufferPointer) { self.base = base }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        precondition(offset + bytes.count <= base.count, "the response head was counted short")
+        (base.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
+        offset += bytes.count
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 }

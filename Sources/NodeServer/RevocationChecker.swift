@@ -14,7 +14,7 @@ import X509
 /// certificate through.
 public final class RevocationChecker: Sendable {
     private struct State {
-        var serials: Set<[UInt8]> = []
+        var serials: Set<ArraySlice<UInt8>> = []
         var stamp: FileStamp?
         var checkedAt: Date = .distantPast
     }
@@ -44,13 +44,21 @@ public final class RevocationChecker: Sendable {
     }
 
     /// True when `serial` is on the current list.
+    ///
+    /// Called for every request of a certificate client, so the common case — the file checked
+    /// less than a second ago — takes the lock once and allocates nothing.
     public func isRevoked(serial: Certificate.SerialNumber) -> Bool {
-        refreshIfChanged()
-        return state.withLockedValue { $0.serials.contains(Array(serial.bytes)) }
+        let now = Date()
+        let answer = state.withLockedValue { state -> Bool? in
+            guard now.timeIntervalSince(state.checkedAt) < 1 else { return nil }
+            return state.serials.contains(serial.bytes)
+        }
+        if let answer { return answer }
+        refreshIfChanged(now: now)
+        return state.withLockedValue { $0.serials.contains(serial.bytes) }
     }
 
-    private func refreshIfChanged() {
-        let now = Date()
+    private func refreshIfChanged(now: Date) {
         let due = state.withLockedValue { state -> FileStamp?? in
             guard now.timeIntervalSince(state.checkedAt) >= 1 else { return .none }
             state.checkedAt = now
@@ -72,13 +80,13 @@ public final class RevocationChecker: Sendable {
         }
     }
 
-    private static func load(_ path: String, trustedCAs: [Certificate]) throws -> (Set<[UInt8]>, FileStamp?) {
+    private static func load(_ path: String, trustedCAs: [Certificate]) throws -> (Set<ArraySlice<UInt8>>, FileStamp?) {
         let stamp = Self.stamp(path)
         let crl = try CertificateRevocationList(fileContent: PEMFile.readBytes(at: path), source: path)
         guard trustedCAs.contains(where: { crl.isSigned(by: $0) }) else {
             throw PKIError(.crl, "\(path): the CRL is not signed by any of the trusted CAs (issuer \(PKI.DistinguishedName(crl.issuer)))")
         }
-        return (Set(crl.entries.map { Array($0.serial.bytes) }), stamp)
+        return (Set(crl.entries.map { ArraySlice($0.serial.bytes) }), stamp)
     }
 
     private static func stamp(_ path: String) -> FileStamp? {
