@@ -26,8 +26,8 @@ struct AuditRecorder: Sendable {
     /// `initiatingUser` differs from `user` only under impersonation (`opendistro_security_impersonate_as`).
     func record(_ category: AuditCategory, _ facts: @autoclosure () -> RequestFacts, user: String?, initiatingUser: String? = nil,
                 isAdmin: Bool? = nil, privilege: String? = nil, indices: [String]? = nil, exception: String? = nil) {
-        let config = security.auditConfig ?? AuditConfig()
-        guard config.isEnabled(category, layer: .rest, user: user) else { return }
+        guard security.auditLogs(category, layer: .rest, user: user) else { return }
+        let config = security.auditConfig ?? .shipped
         let request = facts()
         var event = makeEvent(category)
         event.exceptionStacktrace = exception
@@ -60,8 +60,7 @@ struct AuditRecorder: Sendable {
     /// exception to `auditLog.logSSLException(null, cause)`: an SSL_EXCEPTION event with the peer
     /// address and the exception but no request, path or user (reference §9).
     func recordHandshakeFailure(remoteAddress: String?, reason: String) {
-        let config = security.auditConfig ?? AuditConfig()
-        guard config.isEnabled(.sslException, layer: .rest, user: nil) else { return }
+        guard security.auditLogs(.sslException, layer: .rest, user: nil) else { return }
         var event = makeEvent(.sslException)
         event.remoteAddress = remoteAddress
         event.exceptionStacktrace = reason

@@ -17,6 +17,9 @@ public struct AuditConfig: Sendable, Hashable {
 
     public init() {}
 
+    /// The configuration when `audit.yml` says nothing.
+    public static let shipped = AuditConfig()
+
     init(document: SourceDocument, entry: JSON) throws(ConfigError) {
         var top = try ConfigReader(document, path: "/config", value: entry)
         enabled = try top.bool("enabled", default: true)
@@ -62,8 +65,9 @@ public struct AuditConfig: Sendable, Hashable {
     public func isEnabled(_ category: AuditCategory, layer: AuditEvent.Layer, user: String?) -> Bool {
         guard enabled else { return false }
         switch layer {
-        case .rest: if !enableRest || disabledRestCategories.contains(category) { return false }
-        case .transport: if !enableTransport || disabledTransportCategories.contains(category) { return false }
+        // Scanned, not hashed: a category hashes its string raw value, and the sets are small.
+        case .rest: if !enableRest || disabledRestCategories.contains(where: { $0 == category }) { return false }
+        case .transport: if !enableTransport || disabledTransportCategories.contains(where: { $0 == category }) { return false }
         }
         if let user, ignoreUsers.contains(where: { WildcardMatcher($0).matches(user) }) { return false }
         return true

@@ -61,6 +61,15 @@ public final class SecurityService: @unchecked Sendable {
         return state?.configuration.audit
     }
 
+    /// Whether the installed `audit.yml` (the shipped defaults before initialisation) logs an
+    /// event of `category` on `layer` for `user`. Asked twice for every request, so it looks in
+    /// place: copying the configuration out retained and released each of its fields.
+    public func auditLogs(_ category: AuditCategory, layer: AuditEvent.Layer, user: String?) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let state else { return AuditConfig.shipped.isEnabled(category, layer: layer, user: user) }
+        return state.configuration.audit.isEnabled(category, layer: layer, user: user)
+    }
+
     /// Increments on every install; REST handlers use it for optimistic concurrency.
     public var configurationVersion: Int {
         lock.lock(); defer { lock.unlock() }
