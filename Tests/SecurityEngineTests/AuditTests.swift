@@ -49,4 +49,26 @@ extension AuditTests {
         let event = try #require(service.restAuditEvent(.missingPrivileges, request: request, user: "CLIENT1", privilege: "indices:data/read/search", indices: ["logs-1"]))
         #expect(event.json().serialized() == #"{"audit_format_version":4,"audit_category":"MISSING_PRIVILEGES","@timestamp":"1970-01-01T00:00:00.000+00:00","audit_node_id":"","audit_node_name":"search-node","audit_node_host_address":"127.0.0.1","audit_node_host_name":"localhost","audit_cluster_name":"certlab","audit_request_layer":"REST","audit_request_origin":"REST","audit_request_remote_address":"127.0.0.9","audit_request_effective_user":"CLIENT1","audit_request_effective_user_is_admin":false,"audit_rest_request_path":"/logs-1/_search","audit_rest_request_headers":{"Accept":["a","b"]},"audit_rest_request_method":"GET","audit_request_privilege":"indices:data/read/search","audit_trace_indices":["logs-1"]}"#)
     }
+
+    /// The service answers from the installed `audit.yml`, and from the shipped defaults before
+    /// the first install (the node still audits failed logins while "not initialized").
+    @Test func serviceAnswersFromTheInstalledAuditConfig() throws {
+        let service = SecurityService(settings: try TestSupport.settings())
+        #expect(service.auditLogs(.failedLogin, layer: .rest, user: "alice"))
+        #expect(!service.auditLogs(.authenticated, layer: .rest, user: "alice"))
+        #expect(!service.auditLogs(.failedLogin, layer: .rest, user: "kibanaserver"))
+        service.install(try TestSupport.configuration([.audit: """
+            config:
+              enabled: true
+              audit:
+                enable_transport: false
+                disabled_rest_categories: [FAILED_LOGIN]
+                ignore_users: [bob*]
+            """]))
+        #expect(service.auditLogs(.authenticated, layer: .rest, user: "alice"))
+        #expect(!service.auditLogs(.failedLogin, layer: .rest, user: "alice"))
+        #expect(!service.auditLogs(.missingPrivileges, layer: .rest, user: "bobby"))
+        #expect(service.auditLogs(.missingPrivileges, layer: .rest, user: "kibanaserver"))
+        #expect(!service.auditLogs(.missingPrivileges, layer: .transport, user: "alice"))
+    }
 }
