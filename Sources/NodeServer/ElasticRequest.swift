@@ -27,6 +27,8 @@ public struct ElasticRequest: Sendable {
     private static func plainSegments(_ rawPath: String) -> [String]? {
         rawPath.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
             var segments: [String] = []
+            // Sized once: growing one element at a time reallocated twice for `/index/_doc/id`.
+            segments.reserveCapacity(bytes.reduce(1) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 })
             var start = 0
             for position in 0...bytes.count {
                 let byte = position < bytes.count ? bytes[position] : UInt8(ascii: "/")
