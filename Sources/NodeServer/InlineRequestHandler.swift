@@ -1,8 +1,5 @@
-import HummingbirdCore
-import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import SecurityEngine
 
 /// Answers point reads (`RequestPipeline.processInline`) on the connection's event loop, in the
@@ -20,7 +17,9 @@ import SecurityEngine
 /// conversion to Swift HTTP Types (`HTTP1ToHTTPServerCodec`), whose URL parsing and header
 /// copies cost as much as the rest of an answered read. So Hummingbird's connection state
 /// handler never sees these requests, and the handler keeps `http.read_timeout` itself
-/// (`ConnectionIdleTimer`; Hummingbird's idle timeout is off).
+/// (`ConnectionIdleTimer`; Hummingbird's idle timeout is off). Its own answers are encoded
+/// whole (`RenderedResponse.wire`) and written through the `ResponseOutlet` beneath NIO's
+/// encoder (`InlineAnsweringChannel` sets both up).
 ///
 /// HTTP/1.1 pipelining stays in order: a request is only answered here when no request passed
 /// on is still waiting for its response (the responses of passed-on requests are counted as
