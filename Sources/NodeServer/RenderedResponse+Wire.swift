@@ -17,12 +17,9 @@ extension RenderedResponse {
         let code = String(status), reason = HTTPResponseStatus(statusCode: status).reasonPhrase
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(headers.count + 1)
-        for (name, value) in headers where Self.isToken(name) {
-            if HTTPField.isValidValue(value) {
-                fields.append((name, value))
-            } else if let field = HTTPField.Name(name) {
-                fields.append((name, HTTPField(name: field, value: value).value))
-            }
+        for (name, value) in headers {
+            guard let field = HTTPField.Name(name) else { continue }
+            fields.append((name, HTTPField.isValidValue(value) ? value : HTTPField(name: field, value: value).value))
         }
         fields.append(("Date", date))
         // The exact length first, then one pass of copies: ByteBuffer's write calls each check
@@ -49,24 +46,6 @@ extension RenderedResponse {
         }
         return buffer
     }
-
-    /// RFC 9110 §5.6.2 `token`: the characters a field name may have.
-    static func isToken(_ name: String) -> Bool {
-        var valid = !name.isEmpty
-        for byte in name.utf8 where valid {
-            valid = byte < 128 && (byte < 64 ? tokenBytesLow >> byte : tokenBytesHigh >> (byte - 64)) & 1 == 1
-        }
-        return valid
-    }
-
-    /// Bit n of `tokenBytesLow` (of `tokenBytesHigh`) is set when byte n (n + 64) may be in a token.
-    private static let (tokenBytesLow, tokenBytesHigh): (UInt64, UInt64) = {
-        var masks: (UInt64, UInt64) = (0, 0)
-        for byte in "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8 {
-            if byte < 64 { masks.0 |= 1 << byte } else { masks.1 |= 1 << (byte - 64) }
-        }
-        return masks
-    }()
 }
 
 /// Copies into a buffer sized beforehand (`RenderedResponse.wire` counts the bytes first).

@@ -64,6 +64,5 @@ struct ResponseWireTests {
         ])
         let wire = Self.text(RenderedResponse(response, for: Self.request()).wire(date: Self.date, allocator: ByteBufferAllocator()))
         #expect(wire == "HTTP/1.1 200 OK\r\nX-Opaque-Id: a  Set-Cookie: stolen=1\r\nX-Null: a b\r\nContent-Length: 0\r\nDate: \(Self.date)\r\n\r\n")
-        #expect(RenderedResponse.isToken("X-Opaque-Id") && !RenderedResponse.isToken("Bad Name") && !RenderedResponse.isToken("é"))
     }
 }
