@@ -308,7 +308,7 @@ def firefox_pass(node):
             raise AssertionError(f"firefox: {reason} (CERTLAB_REQUIRE_FIREFOX=1: make deps installs it)")
         print(f"test-dashboard: Firefox pass SKIPPED: {reason}")
         return None
-    return run_firefox(node, node.url + PAGE, check, save_png, free_port)
+    return run_firefox(node, node.url + PAGE, check, save_png, free_port, ARTIFACTS)
 
 
 def skip_or_fail(reason):

@@ -33,13 +33,16 @@ def wait_for(client, script, what, timeout=15):
     raise AssertionError(f"firefox: timed out waiting for {what}")
 
 
-def run_firefox(node, url, check, save_png, free_port):
+def run_firefox(node, url, check, save_png, free_port, artifacts):
     """Returns Firefox's version; `check(condition, message)` and `save_png(name, bytes)` are the
-    Chromium test's helpers."""
+    Chromium test's helpers. Firefox's own log goes to `artifacts`/gecko.log (Marionette's default
+    is gecko.log in the working directory, which put it in the repository)."""
     from marionette_driver import By
     from marionette_driver.marionette import Alert, Marionette
 
-    client = Marionette(bin=firefox_path(), headless=True, port=free_port())
+    os.makedirs(artifacts, exist_ok=True)
+    client = Marionette(bin=firefox_path(), headless=True, port=free_port(),
+                        gecko_log=os.path.join(artifacts, "gecko.log"))
     try:
         client.start_session(capabilities={"acceptInsecureCerts": True})
         client.set_window_rect(width=1280, height=800)
