@@ -13,9 +13,10 @@ import NIOHTTPTypesHTTP1
 /// queue per response head, to leave out the body of a `HEAD` answer. Responses written past the
 /// encoder would leave their methods queued, and a later `HEAD` answer would be matched to the
 /// wrong request. So the pair is replaced by the same decoder (same limits) and encoder without
-/// the pairing. Nothing changes on the wire: every response of the node is a `RenderedResponse`,
-/// which already leaves out the body of a `HEAD` answer and keeps its `Content-Length`, and the
-/// only others Hummingbird writes (a 400 for a request that does not parse) have no body.
+/// the pairing. Nothing changes on the wire: every answer of the node with a body is a
+/// `RenderedResponse`, which already leaves out the body of a `HEAD` answer and keeps its
+/// `Content-Length`; the others (Hummingbird's 400 for a request that does not parse, the 413
+/// and 500 `NodeResponder` writes itself, `100 Continue`) have no body.
 struct InlineAnsweringChannel<Base: HTTPChannelHandler>: ServerChildChannel, HTTPChannelHandler {
     typealias Value = Base.Value
 
