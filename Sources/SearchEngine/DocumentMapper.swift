@@ -32,10 +32,30 @@ struct DocumentMapper {
     let register: (IndexMetadata, String, FieldMapping) throws -> IndexMetadata
     private(set) var mappingChanged = false
     private(set) var document = AnalyzedDocument()
+    /// Re-deriving a stored document's rows (`DocumentMapper(replaying:)`).
+    private let replaying: Bool
 
     init(metadata: IndexMetadata, id: String, register: @escaping (IndexMetadata, String, FieldMapping) throws -> IndexMetadata) {
+        self.init(metadata: metadata, id: id, replaying: false, register: register)
+    }
+
+    /// A mapper that re-derives what a stored `_source` put into the search structures, under
+    /// the mapping as it is now: it adds no field and refuses nothing. A stored document was
+    /// analysed without error when it was written, and its fields are never removed or retyped,
+    /// so every field it filled maps the same way again. A field mapped since (`PUT _mapping`
+    /// after `dynamic: false`, a new multi-field, `dynamic: strict` set later) may now fail to
+    /// convert or be refused; it was not indexed for this document then, so it is skipped, and
+    /// the full-text row's column sizes tell which columns the document really filled
+    /// (`FullTextRow.delete`).
+    init(replaying metadata: IndexMetadata) {
+        self.init(metadata: metadata, id: "", replaying: true) { current, _, _ in current }
+    }
+
+    private init(metadata: IndexMetadata, id: String, replaying: Bool,
+                 register: @escaping (IndexMetadata, String, FieldMapping) throws -> IndexMetadata) {
         self.metadata = metadata
         self.id = id
+        self.replaying = replaying
         self.register = register
         // One value per mapped field is typical; growing the arrays one by one cost more.
         document.values.reserveCapacity(metadata.fields.count)
@@ -88,6 +108,7 @@ struct DocumentMapper {
             if metadata.objectPaths.contains(path) {
                 try walkObject(object, prefix: path + ".")
             } else if let field = metadata.fields[path] {
+                if replaying { return }
                 throw failure(path: path, type: field.type, preview: value, cause: ["type": "illegal_state_exception",
                     "reason": .string("Can't get text on a START_OBJECT at 1:1")])
             } else if try allowDynamic(path) {
@@ -110,15 +131,18 @@ struct DocumentMapper {
             guard let added = metadata.fields[path] else { return }
             field = added
         }
-        try index(value, field: field)
+        // `index` appends only once a value converted, so a skipped failure leaves nothing behind.
+        do { try index(value, field: field) } catch where replaying {}
         if field.type == .text || field.type == .keyword {
             for subpath in field.multiFields {
-                if let subfield = metadata.fields[subpath] { try index(value, field: subfield) }
+                guard let subfield = metadata.fields[subpath] else { continue }
+                do { try index(value, field: subfield) } catch where replaying {}
             }
         }
     }
 
     private func allowDynamic(_ path: String) throws -> Bool {
+        if replaying { return false }
         switch metadata.mapping.dynamic {
         case .true: return true
         case .false: return false

@@ -10,7 +10,7 @@ struct StoredDocument {
     var source: [UInt8]
 }
 
-/// Row-level storage of documents: `docs`, their `fts` row and their `vals` rows, always
+/// Row-level storage of documents: `docs`, their `fts` row (`FullTextRow`) and their `vals` rows, always
 /// changed together inside the caller's transaction.
 enum DocumentStore {
     static func lookup(_ db: Database, index: Int64, id: String, withSource: Bool) throws -> StoredDocument? {
@@ -53,47 +53,13 @@ enum DocumentStore {
         if !analyzed.texts.isEmpty {
             var texts = analyzed.texts
             if !texts.indices.dropFirst().allSatisfy({ texts[$0 - 1].column < texts[$0].column }) { texts.sort { $0.column < $1.column } }
-            let fts = try RawStatement(db, ftsInsertSQL(texts.map(\.column)))
-            fts.bind(1, rowid)
-            // The texts go to SQLite from one buffer, read in place (`RawStatement.bindInPlace`).
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(texts.reduce(0) { $0 + $1.text.utf8.count })
-            for entry in texts { bytes.append(contentsOf: entry.text.utf8) }
-            try bytes.withUnsafeBufferPointer { buffer in
-                var offset = 0
-                for (position, entry) in texts.enumerated() {
-                    let count = entry.text.utf8.count
-                    fts.bindInPlace(Int32(position + 2), UnsafeBufferPointer(rebasing: buffer[offset..<offset + count]))
-                    offset += count
-                }
-                try fts.run(releasingInPlace: 2..<Int32(texts.count + 2))
-            }
+            try FullTextRow.insert(db, rowid: rowid, texts: texts)
         }
         // The `vals` rows go in sorted with others at the next refresh (PendingValueRows); those
         // of a document at or below the refresh watermark (a replaced one) before this
         // transaction commits, as recovery re-derives only the documents past it.
         PendingValueRows.append(db, values: analyzed.values, doc: rowid, deferrable: rowid > index.refreshedUpto)
     }
-
-    /// The FTS insert for a set of columns. Documents of one index almost always fill the same
-    /// columns, so the statement text of the previous call is reused instead of rebuilt.
-    private static func ftsInsertSQL(_ columns: [Int]) -> String {
-        lastFTSInsert.lock.withLock {
-            if lastFTSInsert.columns == columns { return lastFTSInsert.sql }
-            let sql = "INSERT INTO fts(rowid, \(columns.map { "c\($0)" }.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
-            lastFTSInsert.columns = columns
-            lastFTSInsert.sql = sql
-            return sql
-        }
-    }
-
-    private final class LastStatement: @unchecked Sendable {
-        let lock = NSLock()
-        var columns: [Int] = []
-        var sql = ""
-    }
-
-    private static let lastFTSInsert = LastStatement()
 
     /// At most this many `vals` rows per INSERT statement (3 parameters each): one statement
     /// execution for many rows costs about half as much per row as one per row.
@@ -111,22 +77,24 @@ enum DocumentStore {
         try db.cachedStatement(sql: "DELETE FROM docs WHERE rowid = ?").execute(arguments: [document.rowid])
     }
 
-    /// The `vals` rows of a stored source under the index's current mapping (nil if it no longer
-    /// parses or maps): what removing a document deletes and what recovery holds again (`Refresh`).
-    static func storedValues(_ index: IndexMetadata, source: [UInt8]) -> [(field: Int64, value: DatabaseValue)]? {
-        var mapper = DocumentMapper(metadata: index, id: "") { current, _, _ in current }
+    /// What a stored source analyses to under the index's current mapping (nil if it no longer
+    /// parses): the rows removing a document deletes and recovery holds again (`Refresh`).
+    static func storedAnalysis(_ index: IndexMetadata, source: [UInt8]) -> AnalyzedDocument? {
+        var mapper = DocumentMapper(replaying: index)
         guard let json = try? JSON(parsing: source), (try? mapper.analyze(json)) != nil else { return nil }
-        return mapper.document.values
+        return mapper.document
     }
 
-    /// The FTS row goes by rowid; the `vals` rows are re-derived from the stored source with the
-    /// current mapping (fields are never removed or retyped, so this covers every stored row) and
-    /// deleted by primary key. Should the source not map any more, the field ranges are scanned.
+    /// Both the full-text row and the `vals` rows are re-derived from the stored source with the
+    /// current mapping (fields are never removed or retyped, so this covers every stored row):
+    /// the former is deleted with its texts (`FullTextRow.delete`), the latter by primary key.
+    /// Should the source not analyse any more, the field ranges are scanned for `vals` rows.
     private static func removeSearchRows(_ db: Database, _ index: IndexMetadata, _ document: StoredDocument) throws {
         try PendingValueRows.flush(db)
-        try db.cachedStatement(sql: "DELETE FROM fts WHERE rowid = ?").execute(arguments: [document.rowid])
+        let stored = storedAnalysis(index, source: document.source)
+        try FullTextRow.delete(db, rowid: document.rowid, replayed: stored?.texts)
         let delete = try db.cachedStatement(sql: "DELETE FROM vals WHERE field = ? AND v = ? AND doc = ?")
-        if let values = storedValues(index, source: document.source) {
+        if let values = stored?.values {
             for (field, value) in values {
                 try delete.execute(arguments: [field, value, document.rowid])
             }

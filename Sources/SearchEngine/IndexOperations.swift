@@ -146,18 +146,28 @@ extension SearchEngine {
         let names = try resolveIndices(expression, ignoreUnavailable: ignoreUnavailable)
         // Refreshed first: no held `vals` row may outlive its index (field ids are reused).
         try write(refreshingFirst: true) { db, catalog in
+            let removed = names.compactMap { catalog.removeValue(forKey: $0) }
+            // With no document left in any other index the full-text table is emptied at once;
+            // otherwise each removed document's row goes with its texts (`FullTextRow`).
+            let othersLeft = try catalog.values.contains { index in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM docs WHERE rowid BETWEEN ? AND ?)",
+                                  arguments: [index.rowidRange.lowerBound, index.rowidRange.upperBound]) ?? true
+            }
             var removedDocuments = 0
-            for name in names {
-                guard let index = catalog.removeValue(forKey: name) else { continue }
+            for index in removed {
                 let range: StatementArguments = [index.rowidRange.lowerBound, index.rowidRange.upperBound]
-                try db.execute(sql: "DELETE FROM fts WHERE rowid BETWEEN ? AND ?", arguments: range)
+                if othersLeft { try FullTextRow.deleteAll(db, index) }
                 try db.execute(sql: "DELETE FROM vals WHERE field IN (SELECT id FROM fields WHERE index_id = ?)", arguments: [index.id])
                 try db.execute(sql: "DELETE FROM docs WHERE rowid BETWEEN ? AND ?", arguments: range)
                 removedDocuments += db.changesCount
                 try db.execute(sql: "DELETE FROM fields WHERE index_id = ?", arguments: [index.id])
                 try db.execute(sql: "DELETE FROM indices WHERE id = ?", arguments: [index.id])
             }
-            try Self.expungeDeletes(db, removedDocuments: removedDocuments)
+            if othersLeft {
+                try Self.expungeDeletes(db, removedDocuments: removedDocuments)
+            } else if !removed.isEmpty {
+                try FullTextRow.deleteEverything(db)
+            }
         }
         return EngineResponse(body: ["acknowledged": true])
     }
@@ -175,7 +185,13 @@ extension SearchEngine {
     static func expungeDeletes(_ db: Database, removedDocuments: Int) throws {
         let pages = removedDocuments / 64
         guard pages >= 16 else { return }
-        try db.execute(sql: "INSERT INTO fts(fts, rank) VALUES('merge', ?)", arguments: [-pages])
+        // Inside a savepoint: opening one makes FTS5 write out the deletions it holds in memory,
+        // which a merge in the same transaction would otherwise not see (a contentless table's
+        // `'delete'` commands stay pending; measured: 191,257 bytes left instead of 18,702).
+        try db.inSavepoint {
+            try db.execute(sql: "INSERT INTO fts(fts, rank) VALUES('merge', ?)", arguments: [-pages])
+            return .commit
+        }
     }
 
     /// `POST /_forcemerge`: merges the full-text index's segments into one (FTS5 `optimize`),

@@ -67,8 +67,7 @@ enum NodeStorage {
                 CREATE TABLE vals(field INTEGER NOT NULL, v, doc INTEGER NOT NULL,
                     PRIMARY KEY(field, v, doc)) WITHOUT ROWID;
                 """)
-            let columns = (0..<IndexMetadata.textFieldLimit).map { "c\($0)" }.joined(separator: ", ")
-            try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(\(columns), tokenize = 'unicode61 remove_diacritics 0')")
+            try db.execute(sql: "CREATE VIRTUAL TABLE fts USING fts5(\(ftsColumns), tokenize = 'unicode61 remove_diacritics 0')")
             try db.execute(sql: "CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'col')")
         }
         migrator.registerMigration("v2-index-templates") { db in
@@ -83,8 +82,23 @@ enum NodeStorage {
                     indices.id << 40);
                 """)
         }
+        migrator.registerMigration("v4-contentless-full-text") { db in
+            // The words stay indexed, no longer stored twice (`FullTextRow`): the rows move over
+            // with the texts they were indexed with, so every later delete finds them exact.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE fts_contentless USING fts5(\(ftsColumns), tokenize = 'unicode61 remove_diacritics 0', content = '');
+                INSERT INTO fts_contentless(rowid, \(ftsColumns)) SELECT rowid, \(ftsColumns) FROM fts;
+                DROP TABLE fts_terms;
+                DROP TABLE fts;
+                ALTER TABLE fts_contentless RENAME TO fts;
+                CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'col');
+                """)
+        }
         return migrator
     }
+
+    /// The FTS5 table's text columns, `c0` to `c31`.
+    private static let ftsColumns = (0..<IndexMetadata.textFieldLimit).map { "c\($0)" }.joined(separator: ", ")
 
     /// Reads every index with its fields (on open).
     static func loadCatalog(_ db: Database) throws -> [String: IndexMetadata] {

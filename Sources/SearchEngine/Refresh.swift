@@ -60,7 +60,7 @@ extension SearchEngine {
             let rows = try Row.fetchCursor(db, sql: "SELECT rowid, source FROM docs WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
                                            arguments: [index.refreshedUpto, index.rowidRange.upperBound])
             while let row = try rows.next() {
-                guard let values = DocumentStore.storedValues(index, source: [UInt8](row[1] as Data)) else { continue }
+                guard let values = DocumentStore.storedAnalysis(index, source: [UInt8](row[1] as Data))?.values else { continue }
                 PendingValueRows.append(db, values: values, doc: row[0], deferrable: true)
             }
         }

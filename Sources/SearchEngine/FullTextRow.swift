@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+
+/// A document's row in the contentless FTS5 table `fts`: its words per column, indexed but not
+/// stored.
+///
+/// Why contentless: `_source` already keeps every text, as Lucene keeps `_source` beside an
+/// inverted index that does not store the words again. An FTS5 table with content writes each
+/// row twice more (its content table, 33 columns wide), and that was about a tenth of a
+/// document's cost in `_bulk` (in process, pinned: 60.4–62.1k docs/s with content, 67.4–69.1k
+/// without). Nothing reads the words back: searches use the index (`MATCH`, `fts_terms`,
+/// `es_bm25`'s column sizes and instances), highlighting works on `_source`.
+///
+/// The price is deletion. FTS5 removes a contentless row only when told the exact texts it
+/// was given (its `'delete'` command); other texts would leave stray entries in the index or
+/// remove other documents' entries. The texts come from the stored `_source`, analysed again
+/// under the current mapping (`DocumentMapper(replaying:)`), and the row's column sizes
+/// (`fts_docsize`, one count of tokens per column) say which columns the document filled when
+/// it was written: a column mapped since then, which the replay may fill, is left out. Should
+/// a stored source not analyse at all, the texts are rebuilt from the index itself
+/// (`indexedTexts`).
+enum FullTextRow {
+    /// Inserts a document's texts at `rowid` (`texts` sorted by column, none repeated).
+    static func insert(_ db: Database, rowid: Int64, texts: [(column: Int, text: String)]) throws {
+        let fts = try RawStatement(db, insertSQL(texts.map(\.column)))
+        fts.bind(1, rowid)
+        // The texts go to SQLite from one buffer, read in place (`RawStatement.bindInPlace`).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(texts.reduce(0) { $0 + $1.text.utf8.count })
+        for entry in texts { bytes.append(contentsOf: entry.text.utf8) }
+        try bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            for (position, entry) in texts.enumerated() {
+                let count = entry.text.utf8.count
+                fts.bindInPlace(Int32(position + 2), UnsafeBufferPointer(rebasing: buffer[offset..<offset + count]))
+                offset += count
+            }
+            try fts.run(releasingInPlace: 2..<Int32(texts.count + 2))
+        }
+    }
+
+    /// Removes the row at `rowid`, if there is one. `replayed` are the texts its stored source
+    /// analyses to now (nil when it no longer analyses).
+    static func delete(_ db: Database, rowid: Int64, replayed: [(column: Int, text: String)]?) throws {
+        guard let sizes = try Data.fetchOne(db.cachedStatement(sql: "SELECT sz FROM fts_docsize WHERE id = ?"), arguments: [rowid]) else {
+            return  // the document had no text field: it never had a row
+        }
+        try delete(db, rowid: rowid, sizes: sizes, replayed: replayed)
+    }
+
+    /// Removes the row at `rowid`, whose `fts_docsize` blob is `sizes`.
+    private static func delete(_ db: Database, rowid: Int64, sizes: Data, replayed: [(column: Int, text: String)]?) throws {
+        let filled = filledColumns(sizes)
+        var texts: [Int: String] = [:]
+        if let replayed {
+            for (column, text) in replayed where filled.contains(column) { texts[column] = text }
+        } else {
+            texts = try indexedTexts(db, rowid: rowid)
+        }
+        let columns = texts.keys.sorted()
+        let placeholders = String(repeating: ", ?", count: columns.count)
+        let sql = "INSERT INTO fts(fts, rowid\(columns.map { ", c\($0)" }.joined())) VALUES ('delete', ?\(placeholders))"
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments([rowid] + columns.map { texts[$0]! }))
+    }
+
+    /// Removes the rows of `index`'s documents, each with its stored source analysed again.
+    static func deleteAll(_ db: Database, _ index: IndexMetadata) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT d.rowid, d.source, s.sz FROM docs d JOIN fts_docsize s ON s.id = d.rowid WHERE d.rowid BETWEEN ? AND ?",
+                                       arguments: [index.rowidRange.lowerBound, index.rowidRange.upperBound])
+        while let row = try rows.next() {
+            let replayed = DocumentStore.storedAnalysis(index, source: [UInt8](row[1] as Data))
+            try delete(db, rowid: row[0], sizes: row[2], replayed: replayed?.texts)
+        }
+    }
+
+    /// Empties the table (FTS5 `'delete-all'`): when no document is left, nothing needs replaying.
+    static func deleteEverything(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO fts(fts) VALUES('delete-all')")
+    }
+
+    /// The columns a row's `fts_docsize` blob gives a non-zero token count: one SQLite varint
+    /// per column, in column order.
+    static func filledColumns(_ sizes: Data) -> Set<Int> {
+        var filled: Set<Int> = []
+        var column = 0
+        var position = sizes.startIndex
+        while position < sizes.endIndex {
+            var value: UInt64 = 0
+            var length = 0
+            // 1–8 bytes of 7 bits while the high bit is set; a 9th byte gives all its 8 bits.
+            while position < sizes.endIndex {
+                let byte = sizes[position]
+                position += 1
+                length += 1
+                if length == 9 { value = value << 8 | UInt64(byte); break }
+                value = value << 7 | UInt64(byte & 0x7F)
+                if byte & 0x80 == 0 { break }
+            }
+            if value > 0 { filled.insert(column) }
+            column += 1
+        }
+        return filled
+    }
+
+    /// A row's texts rebuilt from the index: its tokens per column in position order, joined by
+    /// spaces. Tokenizing that again gives the same tokens at the same positions (`unicode61`
+    /// folds case, and folded tokens fold to themselves), which is all `'delete'` needs. It
+    /// scans the whole index (fts5vocab cannot look a document up), so it is the last resort.
+    static func indexedTexts(_ db: Database, rowid: Int64) throws -> [Int: String] {
+        try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances USING fts5vocab(main, 'fts', 'instance')")
+        var tokens: [Int: [String]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT col, term FROM temp.fts_instances WHERE doc = ? ORDER BY col, offset", arguments: [rowid])
+        while let row = try rows.next() {
+            let name: String = row[0]
+            guard let column = Int(name.dropFirst()) else { continue }
+            tokens[column, default: []].append(row[1])
+        }
+        return tokens.mapValues { $0.joined(separator: " ") }
+    }
+
+    /// The insert for a set of columns. Documents of one index almost always fill the same
+    /// columns, so the statement text of the previous call is reused instead of rebuilt.
+    private static func insertSQL(_ columns: [Int]) -> String {
+        lastInsert.lock.withLock {
+            if lastInsert.columns == columns { return lastInsert.sql }
+            let sql = "INSERT INTO fts(rowid, \(columns.map { "c\($0)" }.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+            lastInsert.columns = columns
+            lastInsert.sql = sql
+            return sql
+        }
+    }
+
+    private final class LastStatement: @unchecked Sendable {
+        let lock = NSLock()
+        var columns: [Int] = []
+        var sql = ""
+    }
+
+    private static let lastInsert = LastStatement()
+}

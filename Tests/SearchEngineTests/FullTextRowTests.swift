@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import JSONValue
+import Testing
+@testable import SearchEngine
+
+/// The contentless full-text table (`FullTextRow`): every way a document leaves must remove
+/// exactly the entries it was indexed with, or the index keeps stray words (found by searches,
+/// counted by BM25) or loses other documents' words.
+@Suite struct FullTextRowTests {
+    static let mapping = #"{"mappings":{"properties":{"title":{"type":"text"},"body":{"type":"text","fields":{"raw":{"type":"keyword"}}},"tags":{"type":"text"},"n":{"type":"long"}}}}"#
+
+    /// Every term of the full-text index with its document count and occurrences per column:
+    /// two indexes holding the same documents list the same rows whatever their history.
+    static func vocabulary(_ engine: SearchEngine) throws -> [String] {
+        try engine.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT term, col, doc, cnt FROM fts_terms ORDER BY term, col").map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int) \($0[3] as Int)" }
+        }
+    }
+
+    /// FTS5's own check of its index structure (`rank` 0: a contentless table has no content to
+    /// compare), and the number of rows it holds.
+    static func expectIntact(_ engine: SearchEngine, rows: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try engine.writer.write { db in try db.execute(sql: "INSERT INTO fts(fts, rank) VALUES('integrity-check', 0)") }
+        let stored = try engine.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fts_docsize") }
+        #expect(stored == rows, sourceLocation: sourceLocation)
+    }
+
+    @Test func everyWayADocumentLeavesRemovesExactlyItsWords() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("a", body: json(Self.mapping))
+        _ = try engine.createIndex("b", body: json(Self.mapping))
+        for number in 0..<12 {
+            _ = try engine.put("a", "d\(number)", #"{"title":"Title \#(number) alpha","body":"Body words \#(number % 3)","tags":["red","green \#(number)"],"n":\#(number)}"#)
+            _ = try engine.put("b", "d\(number)", #"{"title":"Other index \#(number)","body":"only in b"}"#)
+        }
+        _ = try engine.put("a", "d1", #"{"title":"Replaced one","tags":"blue"}"#)
+        _ = try engine.delete("a", id: "d2")
+        _ = try engine.update("a", id: "d3", body: json(#"{"doc":{"body":"Updated body"}}"#))
+        let byQuery = try engine.deleteByQuery("a", body: json(#"{"query":{"terms":{"n":[4,5]}}}"#))
+        #expect(byQuery.body["deleted"] == 2)
+        let bulk = #"{"delete":{"_index":"a","_id":"d6"}}"# + "\n" + #"{"index":{"_index":"a","_id":"d7"}}"# + "\n" + #"{"title":"Bulk replaced"}"# + "\n"
+        #expect(try engine.bulk(BulkRequest.parse(Array(bulk.utf8), defaultIndex: nil)).body["errors"] == false)
+        #expect(try engine.deleteIndex("b").body == json(#"{"acknowledged":true}"#))
+
+        // The same documents written once into a fresh engine.
+        let fresh = try SearchEngine(dataPath: nil)
+        _ = try fresh.createIndex("a", body: json(Self.mapping))
+        for hit in try engine.searchBody("a", #"{"size":100,"sort":[{"n":"asc"}],"query":{"match_all":{}}}"#)["hits"]!["hits"]!.arrayValue! {
+            _ = try fresh.index("a", id: hit["_id"]!.stringValue!, source: Array(hit["_source"]!.serialized().utf8))
+        }
+        #expect(try engine.count("a", body: nil).body["count"] == 8)
+        #expect(try Self.vocabulary(engine) == Self.vocabulary(fresh))
+        let vocabulary = try Self.vocabulary(engine)
+        #expect(vocabulary.contains("replaced c2 2 2"), "\(vocabulary)")
+        #expect(try !Self.vocabulary(engine).contains { $0.hasPrefix("other ") || $0.hasPrefix("alpha c2 12") })
+        try Self.expectIntact(engine, rows: 8)
+        #expect(try engine.matchingIds("a", #"{"match":{"title":"alpha"}}"#).sorted() == ["d0", "d10", "d11", "d3", "d8", "d9"])
+    }
+
+    /// A field mapped after a document was written (`dynamic: false`, then `PUT _mapping`) was
+    /// not indexed for it: removing that document must leave the field's words of later
+    /// documents alone, even once the mapping turns `strict`.
+    @Test func aFieldMappedLaterIsLeftOutOfAnOlderDocumentsDeletion() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("notes", body: json(#"{"mappings":{"dynamic":false,"properties":{"title":{"type":"text"}}}}"#))
+        _ = try engine.put("notes", "old", #"{"title":"alpha","notes":"bravo charlie","extra":{"deep":1}}"#)
+        _ = try engine.putMapping("notes", body: json(#"{"dynamic":"strict","properties":{"notes":{"type":"text"}}}"#))
+        _ = try engine.put("notes", "new", #"{"title":"delta","notes":"bravo"}"#)
+        #expect(try engine.matchingIds("notes", #"{"match":{"notes":"bravo"}}"#) == ["new"])
+
+        _ = try engine.delete("notes", id: "old")
+        #expect(try Self.vocabulary(engine) == ["bravo c1 1 1", "delta c0 1 1"])
+        #expect(try engine.matchingIds("notes", #"{"match":{"notes":"bravo"}}"#) == ["new"])
+        try Self.expectIntact(engine, rows: 1)
+        _ = try engine.delete("notes", id: "new")
+        #expect(try Self.vocabulary(engine) == [])
+        try Self.expectIntact(engine, rows: 0)
+    }
+
+    /// The last resort when a stored source no longer analyses: the texts rebuilt from the index
+    /// itself remove the row as exactly as the replayed ones.
+    @Test func textsRebuiltFromTheIndexRemoveTheRowExactly() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("a", body: json(Self.mapping))
+        _ = try engine.put("a", "keep", #"{"title":"Shared Words here","body":"kept"}"#)
+        _ = try engine.put("a", "go", #"{"title":"Shared words, ÉCOLE école!","tags":["x y","z"],"body":"gone gone"}"#)
+        let rowid = try #require(try engine.writer.read { db in try Int64.fetchOne(db, sql: "SELECT rowid FROM docs WHERE doc_id = 'go'") })
+        let rebuilt = try engine.writer.write { db in try FullTextRow.indexedTexts(db, rowid: rowid) }
+        #expect(rebuilt == [0: "gone gone", 1: "x y z", 2: "shared words école école"])
+        try engine.writer.write { db in
+            try FullTextRow.delete(db, rowid: rowid, replayed: nil)
+            try db.execute(sql: "DELETE FROM docs WHERE rowid = ?", arguments: [rowid])
+        }
+        #expect(try Self.vocabulary(engine) == ["here c2 1 1", "kept c0 1 1", "shared c2 1 1", "words c2 1 1"])
+        try Self.expectIntact(engine, rows: 1)
+    }
+
+    @Test func columnSizesDecodeAsSQLiteVarints() {
+        #expect(FullTextRow.filledColumns(Data([0, 3, 0, 0x81, 0x00, 0x7F])) == [1, 3, 4])
+        #expect(FullTextRow.filledColumns(Data([0, 0])) == [])
+        #expect(FullTextRow.filledColumns(Data(repeating: 0xFF, count: 8) + [0x01, 0x00]) == [0])
+    }
+
+    /// Deleting the last index with documents empties the table at once; deleting one beside
+    /// another removes only its rows.
+    @Test func deletingIndicesLeavesOnlyTheOthersWords() throws {
+        let directory = temporaryDirectory("full-text-rows")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let engine = try SearchEngine(dataPath: directory)
+        try RefreshTests.bulk(engine, index: "one", 0..<50)
+        try RefreshTests.bulk(engine, index: "two", 50..<80)
+        _ = try engine.put("empty", "x", #"{"n":1}"#)
+        let onlyTwo = try SearchEngine(dataPath: nil)
+        try RefreshTests.bulk(onlyTwo, index: "two", 50..<80)
+        #expect(try engine.deleteIndex("one").body == json(#"{"acknowledged":true}"#))
+        #expect(try Self.vocabulary(engine) == Self.vocabulary(onlyTwo))
+        try Self.expectIntact(engine, rows: 30)
+        #expect(try engine.deleteIndex("two,empty").body == json(#"{"acknowledged":true}"#))
+        #expect(try Self.vocabulary(engine) == [])
+        try Self.expectIntact(engine, rows: 0)
+    }
+
+    /// A data directory written before the table was contentless (migration v3) moves its rows
+    /// over with the texts they were indexed with: searches find them and deletes remove them.
+    @Test func aContentTableFromBeforeMovesOverIntact() throws {
+        let directory = temporaryDirectory("full-text-migration")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        do {
+            let engine = try SearchEngine(dataPath: directory)
+            try RefreshTests.bulk(engine, index: "logs", 0..<40)
+        }
+        // Put the table back as v3 left it: with content, the rows' texts stored in it.
+        let path = directory + "/" + NodeStorage.databaseFileName
+        try DatabaseQueue(path: path).write { db in
+            let columns = (0..<IndexMetadata.textFieldLimit).map { "c\($0)" }.joined(separator: ", ")
+            let texts = try Row.fetchAll(db, sql: "SELECT path, fts_column FROM fields WHERE fts_column IS NOT NULL")
+            #expect(texts.count == 2)
+            try db.execute(sql: """
+                DROP TABLE fts_terms; DROP TABLE fts;
+                CREATE VIRTUAL TABLE fts USING fts5(\(columns), tokenize = 'unicode61 remove_diacritics 0');
+                CREATE VIRTUAL TABLE fts_terms USING fts5vocab(fts, 'col');
+                INSERT INTO fts(rowid, \(texts.map { "c\($0[1] as Int)" }.joined(separator: ", ")))
+                    SELECT rowid, \(texts.map { "json_extract(CAST(source AS TEXT), '$.\($0[0] as String)')" }.joined(separator: ", ")) FROM docs;
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-contentless-full-text';
+                """)
+        }
+        let engine = try SearchEngine(dataPath: directory)
+        let contentTables = try engine.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'fts_content'") }
+        #expect(contentTables == 0)
+        #expect(try engine.matchingIds("logs", #"{"match":{"message":"7"}}"#) == ["d7"])
+        for number in 0..<20 { _ = try engine.delete("logs", id: "d\(number)") }
+        let expected = try SearchEngine(dataPath: nil)
+        try RefreshTests.bulk(expected, index: "logs", 20..<40)
+        #expect(try Self.vocabulary(engine) == Self.vocabulary(expected))
+        try Self.expectIntact(engine, rows: 20)
+    }
+}
