@@ -14,7 +14,8 @@ import GRDB
 ///   range scans that never touch `_source`. There is deliberately no second index by document
 ///   (it cost 30 % of bulk throughput); replacing a document re-derives its old rows from its
 ///   stored `_source` and deletes them by key;
-/// - `fts` — FTS5, one row per document (rowid = docs.rowid), one column per text field, BM25.
+/// - `fts` — FTS5, contentless (`FullTextRow`): one row per document (rowid = docs.rowid), one
+///   column per text field, BM25; the words are indexed, `_source` keeps the text.
 /// - `templates` — legacy index templates by name, each as the JSON `GET /_template` shows (`IndexTemplate`).
 /// - `indices.refreshed_upto` — the refresh watermark: `vals` rows of newer documents may still be
 ///   held in memory (`PendingValueRows`, `Refresh`).
