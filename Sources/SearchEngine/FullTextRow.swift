@@ -17,8 +17,8 @@ import GRDB
 /// under the current mapping (`DocumentMapper(replaying:)`), and the row's column sizes
 /// (`fts_docsize`, one count of tokens per column) say which columns the document filled when
 /// it was written: a column mapped since then, which the replay may fill, is left out. Should
-/// a stored source not analyse at all, the texts are rebuilt from the index itself
-/// (`indexedTexts`).
+/// a stored source not analyse at all, or leave a filled column empty, the texts are rebuilt
+/// from the index itself (`indexedTexts`).
 enum FullTextRow {
     /// Inserts a document's texts at `rowid` (`texts` sorted by column, none repeated).
     static func insert(_ db: Database, rowid: Int64, texts: [(column: Int, text: String)]) throws {
@@ -52,9 +52,10 @@ enum FullTextRow {
     private static func delete(_ db: Database, rowid: Int64, sizes: Data, replayed: [(column: Int, text: String)]?) throws {
         let filled = filledColumns(sizes)
         var texts: [Int: String] = [:]
-        if let replayed {
-            for (column, text) in replayed where filled.contains(column) { texts[column] = text }
-        } else {
+        for (column, text) in replayed ?? [] where filled.contains(column) { texts[column] = text }
+        // A column the row filled that the replay left empty: the source no longer says what
+        // was indexed, so the index does.
+        if replayed == nil || texts.count < filled.count {
             texts = try indexedTexts(db, rowid: rowid)
         }
         let columns = texts.keys.sorted()

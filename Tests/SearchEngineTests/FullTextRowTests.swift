@@ -103,6 +103,33 @@ import Testing
         try Self.expectIntact(engine, rows: 1)
     }
 
+    /// A stored source whose replay leaves a column empty that its row filled (analysis changed
+    /// since it was written, here its `_source` edited under the engine): the index says what to
+    /// remove.
+    @Test func aColumnTheReplayMissesIsRemovedAsTheIndexHasIt() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("a", body: json(Self.mapping))
+        _ = try engine.put("a", "x", #"{"title":"alpha beta","body":"gamma"}"#)
+        try engine.writer.write { db in try db.execute(sql: #"UPDATE docs SET source = CAST('{"title":"alpha beta"}' AS BLOB)"#) }
+        _ = try engine.delete("a", id: "x")
+        #expect(try Self.vocabulary(engine) == [])
+        try Self.expectIntact(engine, rows: 0)
+    }
+
+    /// The texts a value gives a text column: deletes replay them on sources written by any
+    /// earlier certlab, so they may never change.
+    @Test func theTextAValueGivesIsFixed() {
+        let texts: [(JSON, String?)] = [(.string("Quick Fox"), "Quick Fox"), (.int(42), "42"), (.int(-7), "-7"),
+                                        (.double(1), "1.0"), (.double(0.001), "0.001"), (.double(1e7), "1.0E7"),
+                                        (.double(-1.5e-5), "-1.5E-5"), (.bool(true), "true"), (.bool(false), "false"),
+                                        (.null, nil), (json(#"{"a":1}"#), nil), (json("[1]"), nil)]
+        for (value, text) in texts { #expect(DocumentMapper.text(of: value) == text, "\(value)") }
+        var document = AnalyzedDocument()
+        document.addText("first", column: 3)
+        document.addText("second", column: 3)
+        #expect(document.texts.map(\.text) == ["first\nsecond"])
+    }
+
     @Test func columnSizesDecodeAsSQLiteVarints() {
         #expect(FullTextRow.filledColumns(Data([0, 3, 0, 0x81, 0x00, 0x7F])) == [1, 3, 4])
         #expect(FullTextRow.filledColumns(Data([0, 0])) == [])
