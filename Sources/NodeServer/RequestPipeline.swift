@@ -102,7 +102,7 @@ final class RequestPipeline: Sendable {
         case .failure(let refusal):
             return refusal.response
         case .success(let user):
-            if let denied = deniedActions(incoming, action: action, user: user, memo: &memo) { return denied }
+            if let denied = deniedActions(incoming, action: action, user: user, memo: memo) { return denied }
             recordGranted(incoming, action: action, user: user)
             let elastic = self.elastic
             return pointReads.response(to: request, engine: elastic.engine) {
@@ -280,17 +280,18 @@ final class RequestPipeline: Sendable {
 
     /// The route's actions checked in order (reference §5); the 403 when one is not granted.
     private func deniedActions(_ incoming: Incoming, action: RestAction, user: User) -> NodeResponse? {
-        var noMemo: AuthenticationMemo?
-        return deniedActions(incoming, action: action, user: user, memo: &noMemo)
+        deniedActions(incoming, action: action, user: user, memo: nil)
     }
 
     /// `memo`: the connection's memo as `authenticate(_:memo:)` just left it, so when present
     /// it holds `user` and may hold the connection's last route decision.
-    private func deniedActions(_ incoming: Incoming, action: RestAction, user: User, memo: inout AuthenticationMemo?) -> NodeResponse? {
+    private func deniedActions(_ incoming: Incoming, action: RestAction, user: User, memo: AuthenticationMemo?) -> NodeResponse? {
         let existing = elastic.engine.indexNames
-        let decision = memo != nil
-            ? security.authorize(route: action, existingIndices: existing, memo: &memo!)
-            : security.authorize(user, route: action, existingIndices: existing)
+        let decision = if let memo {
+            security.authorize(route: action, existingIndices: existing, memo: memo)
+        } else {
+            security.authorize(user, route: action, existingIndices: existing)
+        }
         return denied(decision, incoming, user: user, privilege: action.actions.first ?? "", indices: action.indices)
     }
 

@@ -15,14 +15,28 @@ import Foundation
 ///
 /// Never memoised: requests with an `Authorization` header (a password's validity has its own
 /// cache and lifetime), admin certificates (their own verdict memo), rejections.
-public struct AuthenticationMemo: Sendable {
-    fileprivate var state: SecurityService.State
-    fileprivate var principal: String?
-    fileprivate var remoteAddress: String
-    fileprivate var headers: [(name: String, value: String)]
-    fileprivate var user: User
+///
+/// A class: the memo is the connection's, handed by reference to each of its requests, where a
+/// struct of seven fields was copied (and each field retained) at every check.
+/// `@unchecked Sendable`: only `lastRoute` changes, and only from the connection's own request
+/// handling, one request at a time (`InlineRequestHandler` on its event loop).
+public final class AuthenticationMemo: @unchecked Sendable {
+    fileprivate let state: SecurityService.State
+    fileprivate let principal: String?
+    fileprivate let remoteAddress: String
+    fileprivate let headers: [(name: String, value: String)]
+    fileprivate let user: User
     /// The connection's last route decision for `user` (``SecurityService/authorize(route:existingIndices:memo:)``).
     fileprivate(set) var lastRoute: RouteDecision?
+
+    fileprivate init(state: SecurityService.State, principal: String?, remoteAddress: String,
+                     headers: [(name: String, value: String)], user: User) {
+        self.state = state
+        self.principal = principal
+        self.remoteAddress = remoteAddress
+        self.headers = headers
+        self.user = user
+    }
 
     struct RouteDecision: Sendable {
         var route: RestAction
@@ -80,9 +94,10 @@ extension SecurityService {
     /// documents of one index asks the same question on every request, and answering it again
     /// (the user-cache key hash, the guard's nine action patterns, the per-action memo) was
     /// about a tenth of a point read's time (bench/PROFILES.md).
-    public func authorize(route: RestAction, existingIndices: [String], memo: inout AuthenticationMemo) -> AuthorizationDecision {
-        if let last = memo.lastRoute, memo.state === currentState(), last.route == route, last.existingIndices == existingIndices {
-            return last.decision
+    public func authorize(route: RestAction, existingIndices: [String], memo: AuthenticationMemo) -> AuthorizationDecision {
+        if memo.state === currentState(), memo.lastRoute?.route == route, memo.lastRoute?.existingIndices == existingIndices,
+           let decision = memo.lastRoute?.decision {
+            return decision
         }
         let decision = authorize(memo.user, route: route, existingIndices: existingIndices)
         memo.lastRoute = AuthenticationMemo.RouteDecision(route: route, existingIndices: existingIndices, decision: decision)

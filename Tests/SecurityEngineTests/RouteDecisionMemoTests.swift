@@ -32,25 +32,25 @@ import Testing
         let service = SecurityService(settings: try TestSupport.settings(), configuration: try Self.configuration(mapped: true))
         var authenticated: AuthenticationMemo?
         let user = try #require(service.authenticate(Self.client1, memo: &authenticated).user)
-        var memo = try #require(authenticated)
+        let memo = try #require(authenticated)
         #expect(memo.lastRoute == nil)
 
         let get = try Self.route("GET", "/logs-a/_doc/1")
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &memo) == .allowed)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo) == .allowed)
         #expect(memo.lastRoute?.route == get && memo.lastRoute?.decision == .allowed)
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &memo) == .allowed)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo) == .allowed)
 
         // Another index on the same connection: decided afresh, the same denial as without a memo.
         let other = try Self.route("GET", "/movies/_doc/1")
-        let denied = service.authorize(route: other, existingIndices: ["logs-a"], memo: &memo)
+        let denied = service.authorize(route: other, existingIndices: ["logs-a"], memo: memo)
         #expect(denied == service.authorize(user, route: other, existingIndices: ["logs-a"]))
         #expect(denied.response?.status == 403 && memo.lastRoute?.route == other)
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &memo) == .allowed)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo) == .allowed)
 
         // The same wildcard route after an index the role cannot read appeared.
         let search = try Self.route("GET", "/*/_search")
-        #expect(service.authorize(route: search, existingIndices: ["logs-a"], memo: &memo) == .allowed)
-        let widened = service.authorize(route: search, existingIndices: ["logs-a", "movies"], memo: &memo)
+        #expect(service.authorize(route: search, existingIndices: ["logs-a"], memo: memo) == .allowed)
+        let widened = service.authorize(route: search, existingIndices: ["logs-a", "movies"], memo: memo)
         #expect(widened == service.authorize(user, route: search, existingIndices: ["logs-a", "movies"]))
         #expect(widened.isAllowed == false && memo.lastRoute?.existingIndices == ["logs-a", "movies"])
     }
@@ -60,16 +60,16 @@ import Testing
         var memo: AuthenticationMemo?
         let get = try Self.route("GET", "/logs-a/_doc/1")
         #expect(service.authenticate(Self.client1, memo: &memo).user?.name == "CLIENT1")
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &memo!) == .allowed)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo!) == .allowed)
 
         service.install(try Self.configuration(mapped: false))
         // Even a memo kept past its configuration (the pipeline authenticates first, which would
         // replace it) does not answer from the decision made under the old one.
-        var stale = try #require(memo)
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &stale).isAllowed == false)
+        let stale = try #require(memo)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: stale).isAllowed == false)
         // As the pipeline does it: authenticate, then authorize with the memo it left.
         #expect(service.authenticate(Self.client1, memo: &memo).user?.name == "CLIENT1")
         #expect(memo?.lastRoute == nil)
-        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: &memo!).isAllowed == false)
+        #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo!).isAllowed == false)
     }
 }
