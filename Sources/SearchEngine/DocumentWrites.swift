@@ -185,14 +185,23 @@ extension SearchEngine {
             guard let document = request.docAsUpsert ? request.doc : request.upsert else {
                 throw ElasticsearchError.documentMissing(index, id: id)
             }
-            return try store(db, &catalog, metadata: index, id: id, source: document.serializedBytes(), content: .json(document), existing: nil)
+            return try storeUpdated(db, &catalog, metadata: index, id: id, document, existing: nil)
         }
         let current = try parseSource(existing.source)
         let merged = UpdateBody.merge(current, request.doc ?? [:])
         if request.detectNoop && merged == current {
             return WriteResult(index: index, id: id, version: existing.version, seqNo: existing.seqNo, result: "noop", status: 200)
         }
-        return try store(db, &catalog, metadata: index, id: id, source: merged.serializedBytes(), content: .json(merged), existing: existing)
+        return try storeUpdated(db, &catalog, metadata: index, id: id, merged, existing: existing)
+    }
+
+    /// Stores an update's document as the bytes it serialises to, analysed from those bytes: a
+    /// delete replays what is stored (`FullTextRow`), and a value may not survive the trip — a
+    /// number too large for a double (`1e400`) is infinite in memory and `null` on disk.
+    private static func storeUpdated(_ db: Database, _ catalog: inout [String: IndexMetadata], metadata: IndexMetadata, id: String,
+                                     _ document: JSON, existing: StoredDocument?) throws -> WriteResult {
+        let source = document.serializedBytes()
+        return try store(db, &catalog, metadata: metadata, id: id, source: source, content: .json(try parseSource(source)), existing: existing)
     }
 }
 

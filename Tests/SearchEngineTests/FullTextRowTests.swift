@@ -94,7 +94,8 @@ import Testing
         _ = try engine.put("a", "go", #"{"title":"Shared words, ÉCOLE école!","tags":["x y","z"],"body":"gone gone"}"#)
         let rowid = try #require(try engine.writer.read { db in try Int64.fetchOne(db, sql: "SELECT rowid FROM docs WHERE doc_id = 'go'") })
         let rebuilt = try engine.writer.write { db in try FullTextRow.indexedTexts(db, rowid: rowid) }
-        #expect(rebuilt == [0: "gone gone", 1: "x y z", 2: "shared words école école"])
+        #expect(rebuilt == [0: Data("gone gone".utf8).databaseValue, 1: Data("x y z".utf8).databaseValue,
+                            2: Data("shared words école école".utf8).databaseValue])
         try engine.writer.write { db in
             try FullTextRow.delete(db, rowid: rowid, replayed: nil)
             try db.execute(sql: "DELETE FROM docs WHERE rowid = ?", arguments: [rowid])
@@ -131,9 +132,51 @@ import Testing
     }
 
     @Test func columnSizesDecodeAsSQLiteVarints() {
-        #expect(FullTextRow.filledColumns(Data([0, 3, 0, 0x81, 0x00, 0x7F])) == [1, 3, 4])
-        #expect(FullTextRow.filledColumns(Data([0, 0])) == [])
-        #expect(FullTextRow.filledColumns(Data(repeating: 0xFF, count: 8) + [0x01, 0x00]) == [0])
+        #expect(FullTextRow.columnSizes(Data([0, 3, 0, 0x81, 0x00, 0x7F])) == [0, 3, 0, 128, 127])
+        #expect(FullTextRow.columnSizes(Data([0, 0])) == [0, 0])
+        #expect(FullTextRow.columnSizes(Data(repeating: 0x80, count: 8) + [0x01, 0x00]) == [1, 0])
+    }
+
+    @Test func tokensAreCountedAsTheTableCountsThem() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        try engine.writer.read { db in
+            let tokenizer = try FullTextRow.tokenizer(db)
+            #expect(try FullTextRow.tokenCount("", tokenizer) == 0)
+            #expect(try FullTextRow.tokenCount("Shared words, ÉCOLE école!", tokenizer) == 4)
+            #expect(try FullTextRow.tokenCount("x y\nz", tokenizer) == 3)
+            #expect(try FullTextRow.tokenCount("--- ... !!!", tokenizer) == 0)
+        }
+    }
+
+    /// An update is analysed from the bytes it stores: a number too large for a double is
+    /// `null` there, so it is no word of the document (it used to index as "null" and then
+    /// outlive the next update).
+    @Test func anUpdateIndexesWhatItStores() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("a", body: json(Self.mapping))
+        _ = try engine.put("a", "x", #"{"title":"first"}"#)
+        _ = try engine.update("a", id: "x", body: json(#"{"doc":{"title":["kept",1e400]}}"#))
+        #expect(try engine.matchingIds("a", #"{"match":{"title":"null"}}"#) == [])
+        #expect(try engine.matchingIds("a", #"{"match":{"title":"kept"}}"#) == ["x"])
+        _ = try engine.update("a", id: "x", body: json(#"{"doc":{"title":"other"}}"#))
+        #expect(try Self.vocabulary(engine) == ["other c2 1 1"])
+        try Self.expectIntact(engine, rows: 1)
+    }
+
+    /// A replay that gives a column more tokens than the row has (a dotted field name whose
+    /// first part became an object path later, so a value the write skipped now joins it) goes
+    /// to the index's record of the row instead.
+    @Test func aReplayWithMoreTokensThanTheRowIsNotTrusted() throws {
+        let engine = try SearchEngine(dataPath: nil)
+        _ = try engine.createIndex("d", body: json(#"{"mappings":{"dynamic":false,"properties":{"a.b":{"type":"text"}}}}"#))
+        _ = try engine.put("d", "x", #"{"a":{"b":"hidden"},"a.b":"shown"}"#)
+        _ = try engine.put("d", "y", #"{"a.b":"shown too"}"#)
+        _ = try engine.putMapping("d", body: json(#"{"properties":{"a":{"properties":{"c":{"type":"keyword"}}}}}"#))
+        _ = try engine.delete("d", id: "x")
+        #expect(try Self.vocabulary(engine) == ["shown c0 1 1", "too c0 1 1"])
+        try Self.expectIntact(engine, rows: 1)
+        _ = try engine.delete("d", id: "y")
+        #expect(try Self.vocabulary(engine) == [])
     }
 
     /// Deleting the last index with documents empties the table at once; deleting one beside
