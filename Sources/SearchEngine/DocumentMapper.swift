@@ -45,8 +45,7 @@ struct DocumentMapper {
     /// so every field it filled maps the same way again. A field mapped since (`PUT _mapping`
     /// after `dynamic: false`, a new multi-field, `dynamic: strict` set later) may now fail to
     /// convert or be refused; it was not indexed for this document then, so it is skipped, and
-    /// the full-text row's column sizes tell which columns the document really filled
-    /// (`FullTextRow.delete`).
+    /// the full-text row's token counts check what the replay gives (`FullTextRow`).
     init(replaying metadata: IndexMetadata) {
         self.init(metadata: metadata, id: "", replaying: true) { current, _, _ in current }
     }

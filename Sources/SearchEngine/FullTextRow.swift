@@ -7,19 +7,16 @@ import GRDBSQLite
 ///
 /// Why contentless: `_source` already keeps every text, as Lucene keeps `_source` beside an
 /// inverted index that does not store the words again. An FTS5 table with content writes each
-/// row twice more (its content table, 33 columns wide), and that was about a tenth of a
+/// row's texts once more (its content table, 33 columns wide), and that was about a tenth of a
 /// document's cost in `_bulk` (in process, pinned: 60.4–62.1k docs/s with content, 67.4–69.1k
 /// without). Nothing reads the words back: searches use the index (`MATCH`, `fts_terms`,
 /// `es_bm25`'s column sizes and instances), highlighting works on `_source`.
 ///
 /// The price is deletion. FTS5 removes a contentless row only when told the exact texts it
-/// was given (its `'delete'` command); other texts would leave stray words that still match the
-/// document's rowid, or make the column totals drift until FTS5 calls the database corrupt. The texts come from the stored `_source`, analysed again
-/// under the current mapping (`DocumentMapper(replaying:)`), and the row's column sizes
-/// (`fts_docsize`, one count of tokens per column) check them: a column mapped since the
-/// document was written, which the replay may fill, is left out, and should a stored source not
-/// analyse at all or give any column another number of tokens than it has, the texts are
-/// rebuilt from the index itself (`indexedTexts`).
+/// was given (its `'delete'` command). The texts come from the stored `_source`, analysed again
+/// under the current mapping (`DocumentMapper(replaying:)`), checked column by column against
+/// the row's token counts (`fts_docsize`); when they do not match, the index's own record of
+/// the row gives them (`indexedTexts`). See `delete(_:rowid:sizes:replayed:tokenizer:)`.
 enum FullTextRow {
     /// Inserts a document's texts at `rowid` (`texts` sorted by column, none repeated).
     static func insert(_ db: Database, rowid: Int64, texts: [(column: Int, text: String)]) throws {
