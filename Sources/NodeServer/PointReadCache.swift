@@ -1,4 +1,5 @@
 import JSONValue
+import PKI
 import SearchEngine
 import Synchronization
 
@@ -23,10 +24,26 @@ import Synchronization
 final class PointReadCache: Sendable {
     /// What routing and the answer depend on: the path's segments, each decoded on its own (the
     /// decoded path would make `a%2Fb` and `a/b` one key), and the parameters.
+    ///
+    /// Compared and hashed byte for byte (`hasSameBytes(as:)`): under `String`'s own equality
+    /// the ids `é` (U+00E9) and `e` + U+0301 would be one key, while the engine stores them as
+    /// two documents.
     struct Key: Hashable {
         var method: String
         var segments: [String]
         var parameters: [String: String]
+
+        static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.method.hasSameBytes(as: rhs.method) && lhs.segments.hasSameBytes(as: rhs.segments)
+                && lhs.parameters.hasSameBytes(as: rhs.parameters)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            method.hashBytes(into: &hasher)
+            hasher.combine(segments.count)
+            for segment in segments { segment.hashBytes(into: &hasher) }
+            parameters.hashBytes(into: &hasher)
+        }
     }
 
     fileprivate struct Entries {
@@ -92,3 +109,4 @@ extension NodeResponse {
         }
     }
 }
+

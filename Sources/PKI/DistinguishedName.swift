@@ -100,14 +100,30 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
     /// RDN's entries sorted.
     private var comparisonKey: [[ComparisonEntry]] {
         rdns.map { rdn in
-            rdn.map { ComparisonEntry(type: $0.type.uppercased(), value: $0.comparableValue) }
-                .sorted { ($0.type, $0.value) < ($1.type, $1.value) }
+            rdn.map { ComparisonEntry(type: $0.type.uppercased(), value: $0.comparableValue) }.sorted(by: ComparisonEntry.precedes)
         }
     }
 
+    /// Compared by bytes, as Java compares the strings (`hasSameBytes(as:)`): a value spelled
+    /// with `é` as one code point and one spelled `e` + U+0301 make two names, so neither can
+    /// pass for the other in `admin_dn` or `nodes_dn`.
     private struct ComparisonEntry: Hashable {
         var type: String
         var value: String
+
+        static func == (lhs: ComparisonEntry, rhs: ComparisonEntry) -> Bool {
+            lhs.type.hasSameBytes(as: rhs.type) && lhs.value.hasSameBytes(as: rhs.value)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            type.hashBytes(into: &hasher)
+            value.hashBytes(into: &hasher)
+        }
+
+        static func precedes(_ lhs: ComparisonEntry, _ rhs: ComparisonEntry) -> Bool {
+            lhs.type.hasSameBytes(as: rhs.type) ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+                : lhs.type.utf8.lexicographicallyPrecedes(rhs.type.utf8)
+        }
     }
 
     public static func == (lhs: DistinguishedName, rhs: DistinguishedName) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import PKI
 
 /// One connection's last successful authentication without a password, reused for the
 /// connection's next requests while nothing it depends on has changed.
@@ -90,14 +91,15 @@ extension SecurityService {
     /// Why it is exact: a route decision reads nothing but the user, the route (actions, index
     /// expressions, kind of check), the existing index names its wildcards resolve against, and
     /// the installed configuration (roles, mappings, action groups; the security index's name is
-    /// a node setting and never changes) — no clock, no counter. A keep-alive client reading
+    /// a node setting and never changes) — no clock, no counter. Names are compared byte for
+    /// byte, as the index patterns match them (`hasSameBytes(as:)`). A keep-alive client reading
     /// documents of one index asks the same question on every request, and answering it again
     /// (the user-cache key hash, the guard's nine action patterns, the per-action memo) was
     /// about a tenth of a point read's time (bench/PROFILES.md).
     public func authorize(route: RestAction, existingIndices: [String], memo: AuthenticationMemo) -> AuthorizationDecision {
-        if memo.state === currentState(), memo.lastRoute?.route == route, memo.lastRoute?.existingIndices == existingIndices,
-           let decision = memo.lastRoute?.decision {
-            return decision
+        if memo.state === currentState(), let last = memo.lastRoute, last.route.hasSameBytes(as: route),
+           last.existingIndices.hasSameBytes(as: existingIndices) {
+            return last.decision
         }
         let decision = authorize(memo.user, route: route, existingIndices: existingIndices)
         memo.lastRoute = AuthenticationMemo.RouteDecision(route: route, existingIndices: existingIndices, decision: decision)

@@ -1,4 +1,5 @@
 import Foundation
+import PKI
 
 /// One user's resolved permissions plus memoised (action, index) decisions.
 ///
@@ -12,9 +13,20 @@ final class CachedPermissions: @unchecked Sendable {
     private var decisions: [DecisionKey: Bool] = [:]
     private static let capacity = 4096
 
+    /// Byte for byte (`hasSameBytes(as:)`), as the patterns match: two spellings of one
+    /// canonically equivalent index name get two decisions.
     private struct DecisionKey: Hashable {
         var action: String
         var index: String
+
+        static func == (lhs: DecisionKey, rhs: DecisionKey) -> Bool {
+            lhs.action.hasSameBytes(as: rhs.action) && lhs.index.hasSameBytes(as: rhs.index)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            action.hashBytes(into: &hasher)
+            index.hashBytes(into: &hasher)
+        }
     }
 
     init(_ permissions: UserPermissions) {

@@ -1,3 +1,5 @@
+import PKI
+
 /// REST route → transport action names (reference §5), as data shared by the node and tests.
 ///
 /// Given method and path, ``RestActionTable/lookup(method:path:)`` returns the actions the
@@ -31,6 +33,12 @@ public struct RestAction: Sendable, Equatable {
         self.actions = actions
         self.indices = indices
         self.check = check
+    }
+
+    /// The same route with byte-for-byte equal names (`==` compares them up to canonical
+    /// equivalence, which the index patterns do not).
+    public func hasSameBytes(as other: RestAction) -> Bool {
+        check == other.check && actions.hasSameBytes(as: other.actions) && indices.hasSameBytes(as: other.indices)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import PKI
 import Synchronization
 
 /// The security layer of one node: holds the node settings and the currently loaded
@@ -108,25 +109,48 @@ public final class SecurityService: @unchecked Sendable {
     /// remembered per principal string; `admin_dn` is a node setting and never changes at run time.
     public func isAdminPrincipal(_ principal: String?) -> Bool {
         guard let principal else { return false }
-        if let known = adminVerdicts.withLock({ $0[principal] }) { return known }
+        if let known = adminVerdicts.withLock({ $0[ExactText(principal)] }) { return known }
         let verdict = PrincipalNames.parse(principal).map { settings.adminDNs.contains($0) } ?? false
         adminVerdicts.withLock { verdicts in
             if verdicts.count >= PrincipalNames.capacity { verdicts.removeAll(keepingCapacity: true) }
-            verdicts[principal] = verdict
+            verdicts[ExactText(principal)] = verdict
         }
         return verdict
     }
 
-    private let adminVerdicts = Mutex<[String: Bool]>([:])
+    /// Keyed by the principal's bytes, as the DN comparison is (`ExactText`).
+    private let adminVerdicts = Mutex<[ExactText: Bool]>([:])
 
     // MARK: - Per-user permission cache
 
+    /// Byte for byte (`hasSameBytes(as:)`): role mappings match user and backend role names
+    /// by their bytes, so two spellings of a canonically equivalent name are two users.
     struct UserCacheKey: Hashable {
         var name: String
         var backendRoles: [String]
         var directRoles: [String]
         var attributes: [String: String]
         var remoteAddress: String?
+
+        static func == (lhs: UserCacheKey, rhs: UserCacheKey) -> Bool {
+            lhs.name.hasSameBytes(as: rhs.name) && lhs.backendRoles.hasSameBytes(as: rhs.backendRoles)
+                && lhs.directRoles.hasSameBytes(as: rhs.directRoles) && lhs.attributes.hasSameBytes(as: rhs.attributes)
+                && sameAddress(lhs.remoteAddress, rhs.remoteAddress)
+        }
+
+        private static func sameAddress(_ lhs: String?, _ rhs: String?) -> Bool {
+            guard let lhs, let rhs else { return lhs == nil && rhs == nil }
+            return lhs.hasSameBytes(as: rhs)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            name.hashBytes(into: &hasher)
+            for role in backendRoles { role.hashBytes(into: &hasher) }
+            hasher.combine(0xFF as UInt8)
+            for role in directRoles { role.hashBytes(into: &hasher) }
+            attributes.hashBytes(into: &hasher)
+            remoteAddress?.hashBytes(into: &hasher)
+        }
     }
 
     /// The user's resolved permissions, computed once per distinct user and configuration.

@@ -86,6 +86,26 @@ struct PointReadCacheTests {
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"target":"/movies/_doc/3?_source=false"}"# && type == RenderedResponse.jsonContentType)
     }
 
+    /// `é` as one code point and as `e` + combining acute are equal `String`s but two documents
+    /// (the engine, like Elasticsearch, compares the bytes): each id gets its own answer.
+    @Test func canonicallyEquivalentIdsAreTwoKeys() throws {
+        let reader = try Reader()
+        let composed = "\u{e9}", decomposed = "e\u{301}"
+        #expect(composed == decomposed, "the premise: Swift's String equality is canonical equivalence")
+        _ = try reader.engine.index("m", id: composed, source: Array(#"{"v":"composed"}"#.utf8))
+        _ = try reader.engine.index("m", id: decomposed, source: Array(#"{"v":"decomposed"}"#.utf8))
+        #expect(reader.body("/m/_doc/\(composed)").hasSuffix(#""_source":{"v":"composed"}}"#))
+        #expect(reader.body("/m/_doc/\(decomposed)").hasSuffix(#""_source":{"v":"decomposed"}}"#))
+        #expect(reader.body("/m/_doc/\(composed)").hasSuffix(#""_source":{"v":"composed"}}"#) && reader.engineReads == 2)
+        // Parameter names and values too, whatever order the dictionaries hold them in.
+        let cache = PointReadCache()
+        var produced = 0
+        for target in ["/m/_doc/1?a=\(composed)&b=1", "/m/_doc/1?b=1&a=\(decomposed)", "/m/_doc/1?b=1&a=\(composed)"] {
+            _ = cache.response(to: Self.get(target), engine: reader.engine) { produced += 1; return .json([:]) }
+        }
+        #expect(produced == 2 && cache.count == 2)
+    }
+
     @Test func largeAnswersAreNotKeptAndTheTotalIsBounded() throws {
         let engine = try SearchEngine(dataPath: nil)
         let cache = PointReadCache()

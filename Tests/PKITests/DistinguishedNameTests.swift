@@ -24,6 +24,16 @@ struct DistinguishedNameTests {
         #expect(a.rdns.map(\.count) == [2, 1])
     }
 
+    /// Java compares the value strings by their UTF-16 units: `é` as one code point and as
+    /// `e` + U+0301 are two names (Swift's `String` equality would call them one).
+    @Test func canonicallyEquivalentValuesAreDifferentNames() throws {
+        let composed = try DistinguishedName(parsing: "CN=\u{e9}mile,O=lab")
+        let decomposed = try DistinguishedName(parsing: "CN=e\u{301}mile,O=lab")
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+        #expect(try DistinguishedName(parsing: "cn=\u{c9}MILE,o=LAB") == composed, "case still folds")
+    }
+
     @Test func escapingFormsAreNormalised() throws {
         let forms = [#"O=My\, Test"#, #"O="My, Test""#, #"O=My\2C Test"#, #"o=my\2c test"#]
         let names = try forms.map(DistinguishedName.init(parsing:))

@@ -72,4 +72,42 @@ import Testing
         #expect(memo?.lastRoute == nil)
         #expect(service.authorize(route: get, existingIndices: ["logs-a"], memo: memo!).isAllowed == false)
     }
+
+    /// `é` as U+00E9 and as `e` + U+0301 are equal Swift strings but two index names, and the
+    /// role's pattern matches one spelling: neither the route memo nor the user's cached
+    /// (action, index) decisions may hand the decision for one to the other.
+    @Test func canonicallyEquivalentIndexNamesAreDecidedApart() throws {
+        let composed = "\u{e9}", decomposed = "e\u{301}"
+        let configuration = try TestSupport.configuration([
+            .config: """
+            config:
+              dynamic:
+                authc:
+                  clientcert_auth_domain:
+                    order: 1
+                    http_authenticator: {type: clientcert, challenge: false, config: {username_attribute: cn, roles_attribute: ou}}
+                    authentication_backend: {type: noop}
+            """,
+            .roles: "accent_reader:\n  index_permissions:\n    - index_patterns: [\"\(composed)\"]\n      allowed_actions: [read]\n",
+            .rolesmapping: "accent_reader:\n  backend_roles: [readers]\n",
+        ])
+        let granted = RestAction(actions: ["indices:data/read/get"], indices: [composed])
+        let other = RestAction(actions: ["indices:data/read/get"], indices: [decomposed])
+        #expect(granted == other, "the premise: RestAction's == compares the names as Swift strings")
+        let existing = [composed, decomposed]
+
+        let fresh = SecurityService(settings: try TestSupport.settings(), configuration: configuration)
+        let freshUser = try #require(fresh.authenticate(Self.client1).user)
+        #expect(fresh.authorize(freshUser, route: other, existingIndices: existing).response?.status == 403)
+
+        let service = SecurityService(settings: try TestSupport.settings(), configuration: configuration)
+        var authenticated: AuthenticationMemo?
+        let user = try #require(service.authenticate(Self.client1, memo: &authenticated).user)
+        let memo = try #require(authenticated)
+        #expect(service.authorize(route: granted, existingIndices: existing, memo: memo) == .allowed)
+        #expect(service.authorize(route: other, existingIndices: existing, memo: memo).response?.status == 403)
+        // Without the connection memo, after the user's cache decided the granted spelling.
+        #expect(service.authorize(user, route: granted, existingIndices: existing) == .allowed)
+        #expect(service.authorize(user, route: other, existingIndices: existing).response?.status == 403)
+    }
 }
