@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import SearchEngine
 import SecurityEngine
+import Synchronization
 
 /// Where audit events go (`audit.type`, reference §9):
 /// - `internal_elasticsearch` / `internal_opensearch`: the daily index `security-auditlog-YYYY.MM.dd`
@@ -44,9 +45,16 @@ public final class AuditLog: Sendable {
 
     /// Queues one event; never blocks.
     public func record(_ event: AuditEvent) {
+        recorded.add(1, ordering: .relaxed)
         guard sink != .none else { return }
         continuation.yield(.event(event.json(), event.timestamp))
     }
+
+    /// Events recorded so far (whatever the sink): a request that left it unchanged recorded
+    /// none, which is what lets `RepeatedAnswer` keep its answer.
+    public var recordedEvents: UInt64 { recorded.load(ordering: .relaxed) }
+
+    private let recorded = Atomic<UInt64>(0)
 
     /// Waits until every event recorded before this call is written.
     public func flush() async {

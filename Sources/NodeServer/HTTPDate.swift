@@ -7,13 +7,17 @@ import Synchronization
 enum HTTPDate {
     private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
 
-    static var now: String {
+    static var now: String { current.text }
+
+    /// The current second and its text (`RepeatedAnswer` re-encodes a kept answer when the
+    /// second moves on).
+    static var current: (second: Int, text: String) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         let second = time.tv_sec
         return cache.withLock { cached in
             if cached.second != second { cached = (second, format(second)) }
-            return cached.text
+            return cached
         }
     }
 

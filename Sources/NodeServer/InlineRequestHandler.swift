@@ -19,7 +19,8 @@ import SecurityEngine
 /// handler never sees these requests, and the handler keeps `http.read_timeout` itself
 /// (`ConnectionIdleTimer`; Hummingbird's idle timeout is off). Its own answers are encoded
 /// whole (`RenderedResponse.wire`) and written through the `ResponseOutlet` beneath NIO's
-/// encoder (`InlineAnsweringChannel` sets both up).
+/// encoder (`InlineAnsweringChannel` sets both up). A request that repeats the connection's
+/// last one while nothing it depends on changed gets that answer again (`RepeatedAnswer`).
 ///
 /// HTTP/1.1 pipelining stays in order: a request is only answered here when no request passed
 /// on is still waiting for its response (the responses of passed-on requests are counted as
@@ -46,6 +47,8 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var connection: (identity: PeerIdentity, address: String, port: Int)?
     /// The connection's last certificate authentication, reused while it still applies.
     private var authentication: AuthenticationMemo?
+    /// The connection's last answer, written again for the same request while it still applies.
+    private var repeated: RepeatedAnswer?
     private var idle: ConnectionIdleTimer?
     /// Where this handler's own answers enter the pipeline, past NIO's response encoder.
     private let outlet: ResponseOutlet
@@ -96,9 +99,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case .end:
             readingRequest = false
             guard let head = held.take() else { return context.fireChannelRead(data) }
-            if let response = answer(head, context: context) {
-                write(response, closing: !head.isKeepAlive, context: context)
-            } else {
+            if !replay(head, context: context), !answer(head, context: context) {
                 passOn(head: head, data, context: context)
             }
         }
@@ -155,9 +156,22 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.fireChannelRead(data)
     }
 
-    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> (NodeResponse, ElasticRequest)? {
+    /// Writes the connection's last answer again if `head` repeats its request (`RepeatedAnswer`).
+    private func replay(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
+        guard let repeated, let connection else { return false }
         let started = ContinuousClock.now
-        guard let connection = connectionFacts(context) else { return nil }
+        guard let wire = repeated.answer(head, identity: connection.identity, pipeline: pipeline, allocator: context.channel.allocator) else {
+            return false
+        }
+        pipeline.metrics.requestCompleted(method: repeated.method, status: repeated.status, duration: ContinuousClock.now - started)
+        write(wire, closing: false, context: context)
+        return true
+    }
+
+    /// Answers `head` here if `RequestPipeline.processInline` can; false to pass it on.
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
+        let started = ContinuousClock.now
+        guard let connection = connectionFacts(context) else { return false }
         let target = head.uri
         let query = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let request = ElasticRequest(method: head.method.rawValue, rawPath: String(target[..<(query ?? target.endIndex)]),
@@ -165,9 +179,17 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let incoming = RequestPipeline.Incoming(
             request: request, headers: head.headers.map { ($0.name, $0.value) }, identity: connection.identity,
             remoteAddress: connection.address, remotePort: connection.port)
-        guard let response = pipeline.processInline(incoming, memo: &authentication) else { return nil }
+        let basis = pipeline.answerBasis(), audited = pipeline.audit.log.recordedEvents
+        guard let response = pipeline.processInline(incoming, memo: &authentication) else { return false }
+        let closing = !head.isKeepAlive
+        let rendered = RenderedResponse(response, for: request, closing: closing)
+        let date = HTTPDate.current
+        let wire = rendered.wire(date: date.text, allocator: context.channel.allocator)
         pipeline.metrics.requestCompleted(method: request.method, status: response.status, duration: ContinuousClock.now - started)
-        return (response, request)
+        repeated = RepeatedAnswer(head, rendered: rendered, wire: wire, date: date, basis: basis, auditedBefore: audited,
+                                  authentication: authentication, pipeline: pipeline)
+        write(wire, closing: closing, context: context)
+        return true
     }
 
     /// The peer's identity and address, worked out on the connection's first request.
@@ -182,9 +204,7 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// The answer as one buffer through the `ResponseOutlet` (one TLS record, no second pass
     /// through NIO's encoder); flushed at the end of the read, or at once when closing.
-    private func write(_ answer: (NodeResponse, ElasticRequest), closing: Bool, context: ChannelHandlerContext) {
-        let rendered = RenderedResponse(answer.0, for: answer.1, closing: closing)
-        let wire = rendered.wire(date: HTTPDate.now, allocator: context.channel.allocator)
+    private func write(_ wire: ByteBuffer, closing: Bool, context: ChannelHandlerContext) {
         idle?.touch()
         if closing {
             self.closing = true

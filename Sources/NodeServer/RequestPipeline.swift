@@ -155,9 +155,29 @@ final class RequestPipeline: Sendable {
         }
     }
 
+    /// What an inline answer depends on besides the request, the connection and the time: the
+    /// installed security configuration and the data (`RepeatedAnswer`). nil when no answer may
+    /// be kept (see `SecurityService.decisionBasis`).
+    struct AnswerBasis: Equatable {
+        var security: SecurityService.DecisionBasis
+        var generation: UInt64
+    }
+
+    func answerBasis() -> AnswerBasis? {
+        // The generation is read first, as `PointReadCache` reads it before producing an answer.
+        let generation = elastic.engine.writeGeneration
+        return security.decisionBasis.map { AnswerBasis(security: $0, generation: generation) }
+    }
+
+    /// Whether the connection's client certificate is on the CRL now.
+    func isRevoked(_ identity: PeerIdentity) -> Bool {
+        guard let serial = identity.serialNumber, let revocation else { return false }
+        return revocation.isRevoked(serial: serial)
+    }
+
     /// A client certificate on the CRL is refused before anything else is served (reference §1.5).
     private func refusedRevoked(_ incoming: Incoming) -> NodeResponse? {
-        guard let serial = incoming.identity.serialNumber, let revocation, revocation.isRevoked(serial: serial) else { return nil }
+        guard isRevoked(incoming.identity) else { return nil }
         // Like `logSSLException(request, t)`: the request's path, headers and body, the
         // exception, and no effective user (authentication has not run yet).
         audit.record(.sslException, incoming.facts, user: nil,

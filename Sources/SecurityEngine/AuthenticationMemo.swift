@@ -58,7 +58,7 @@ extension SecurityService {
     /// whose success then becomes the memo.
     public func authenticate(_ request: AuthenticationRequest, memo: inout AuthenticationMemo?) -> AuthenticationOutcome {
         let state = currentState()
-        if let state, let known = memo, known.matches(request, state), !isBlocked(known, request, state) {
+        if let state, let known = memo, known.matches(request, state), !isBlocked(known, request.remoteAddress, state) {
             return .authenticated(known.user)
         }
         memo = nil
@@ -71,13 +71,20 @@ extension SecurityService {
         return outcome
     }
 
+    /// Whether an `auth_failure_listeners` block now applies to the memo's client — what a full
+    /// authentication of its request would find first.
+    public func isBlocked(_ memo: AuthenticationMemo) -> Bool {
+        guard let state = currentState() else { return false }
+        return isBlocked(memo, memo.remoteAddress, state)
+    }
+
     /// The listener checks of a full authentication: the TCP peer, and the name whose
     /// credentials were presented (the caller's, when it impersonates another user).
-    private func isBlocked(_ memo: AuthenticationMemo, _ request: AuthenticationRequest, _ state: State) -> Bool {
+    private func isBlocked(_ memo: AuthenticationMemo, _ remoteAddress: String, _ state: State) -> Bool {
         guard !state.listeners.isEmpty else { return false }
         let clock = now()
         return state.listeners.contains { listener in
-            listener.isBlocked(listener.isByAddress ? request.remoteAddress : memo.user.initiatingUser ?? memo.user.name, now: clock)
+            listener.isBlocked(listener.isByAddress ? remoteAddress : memo.user.initiatingUser ?? memo.user.name, now: clock)
         }
     }
 }

@@ -1,0 +1,78 @@
+import NIOCore
+import NIOHTTP1
+import PKI
+import SecurityEngine
+
+/// A connection's last inline answer, written again when the connection sends the same request
+/// while nothing the answer was made from has changed.
+///
+/// Why: a client polling over one keep-alive connection — a monitor reading
+/// `/_cluster/health`, a dashboard re-reading a document, the benchmark's `GET movies/_doc/3` —
+/// asks the same question again and again. Each time, parsing the target, the connection's
+/// authentication and route memos, the audit checks, the point-read cache and the response
+/// encoding cost about a third of the node's CPU per request (bench/PROFILES.md), to produce
+/// the bytes it produced the time before.
+///
+/// Exactness: an answer of `RequestPipeline.processInline` is a function of
+/// - the request head — method, target, version and header fields, compared here byte for byte
+///   and in order (`hasSameBytes(as:)`);
+/// - the connection — its TLS peer and address, fixed for the connection's life;
+/// - the installed security configuration (domains, roles, mappings, action groups, `audit.yml`)
+///   and the engine's data, together the pipeline's `AnswerBasis`, read before the answer was
+///   made and again after it: the answer is kept only if neither moved meanwhile, and replayed
+///   only while both are still the same;
+/// - and of three things that change with time alone: the CRL and `auth_failure_listeners`
+///   blocks (both asked again before every replay, as a full authentication would), and the
+///   `Date` field (the answer is encoded again when the second moves on).
+///
+/// Its side effects are kept too: an answer whose making recorded an audit event is never kept
+/// (the audit log's event count moved), so every audited request is still made and audited in
+/// full; the request metrics are recorded for every replay. Only `200` answers of keep-alive
+/// requests made with the connection's `AuthenticationMemo` are kept — refusals count failures
+/// in the metrics, a closing answer ends the connection, and the memo names the user whose
+/// blocks must be asked (the admin certificate, never memoised, is answered in full).
+final class RepeatedAnswer {
+    private let request: HTTPRequestHead
+    private let basis: RequestPipeline.AnswerBasis
+    private let authentication: AuthenticationMemo
+    private let rendered: RenderedResponse
+    let method: String
+    var status: Int { rendered.status }
+    private var second: Int
+    private var wire: ByteBuffer
+
+    /// The answer `rendered` to `request`, encoded as `wire` in `date.second`, if it may be kept:
+    /// `basis` and `auditedBefore` are the pipeline's basis and audit count read before it was
+    /// made, `authentication` the connection's memo as the answer left it.
+    init?(_ request: HTTPRequestHead, rendered: RenderedResponse, wire: ByteBuffer, date: (second: Int, text: String),
+          basis: RequestPipeline.AnswerBasis?, auditedBefore: UInt64, authentication: AuthenticationMemo?, pipeline: RequestPipeline) {
+        guard rendered.status == 200, request.isKeepAlive, let basis, let authentication, pipeline.answerBasis() == basis,
+              pipeline.audit.log.recordedEvents == auditedBefore else { return nil }
+        self.request = request
+        self.basis = basis
+        self.authentication = authentication
+        self.rendered = rendered
+        self.method = request.method.rawValue
+        self.second = date.second
+        self.wire = wire
+    }
+
+    /// The answer to `head`, if it is this one's request again, under the same basis, from a
+    /// client whose certificate is still not revoked and whom no failure listener blocks.
+    func answer(_ head: HTTPRequestHead, identity: PeerIdentity, pipeline: RequestPipeline, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard Self.same(head, request), pipeline.answerBasis() == basis, !pipeline.isRevoked(identity),
+              !pipeline.security.isBlocked(authentication) else { return nil }
+        let date = HTTPDate.current
+        if date.second != second {
+            wire = rendered.wire(date: date.text, allocator: allocator)
+            second = date.second
+        }
+        return wire
+    }
+
+    private static func same(_ lhs: HTTPRequestHead, _ rhs: HTTPRequestHead) -> Bool {
+        guard lhs.method == rhs.method, lhs.version == rhs.version, lhs.uri.hasSameBytes(as: rhs.uri),
+              lhs.headers.count == rhs.headers.count else { return false }
+        return zip(lhs.headers, rhs.headers).allSatisfy { $0.name.hasSameBytes(as: $1.name) && $0.value.hasSameBytes(as: $1.value) }
+    }
+}
