@@ -5,25 +5,26 @@ import NIOSSL
 
 /// Keeps one client connection busy until the deadline: sends a request, records the response's
 /// status and latency, sends the next (keep-alive) or reconnects (`reconnect`, one TLS
-/// handshake per request).
+/// handshake per request). With several `requests`, they are sent in turn.
 final class ConnectionDriver: @unchecked Sendable {
     let group: any EventLoopGroup
     let host: String
     let port: Int
     let tls: NIOSSLContext?
-    let request: RequestTemplate
+    let requests: [RequestTemplate]
     let deadline: NIODeadline
     let reconnect: Bool
     private let eventLoop: any EventLoop
     private var result = ConnectionResult()
+    private var sent = 0
     private var finished: EventLoopPromise<ConnectionResult>?
 
-    init(group: any EventLoopGroup, host: String, port: Int, tls: NIOSSLContext?, request: RequestTemplate, deadline: NIODeadline, reconnect: Bool) {
+    init(group: any EventLoopGroup, host: String, port: Int, tls: NIOSSLContext?, requests: [RequestTemplate], deadline: NIODeadline, reconnect: Bool) {
         self.group = group
         self.host = host
         self.port = port
         self.tls = tls
-        self.request = request
+        self.requests = requests
         self.deadline = deadline
         self.reconnect = reconnect
         self.eventLoop = group.next()
@@ -68,6 +69,8 @@ final class ConnectionDriver: @unchecked Sendable {
     fileprivate func send(on context: ChannelHandlerContext) -> NIODeadline? {
         let now = NIODeadline.now()
         guard now < deadline else { return nil }
+        let request = requests.count == 1 ? requests[0] : requests[sent % requests.count]
+        sent &+= 1
         context.writeAndFlush(NIOAny(request.bytes), promise: nil)
         return now
     }

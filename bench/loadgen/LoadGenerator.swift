@@ -19,6 +19,8 @@ struct LoadGenerator: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-load", abstract: "HTTP/1.1 load with client certificates.")
 
     @Option(help: "Target URL (http or https).") var url: String
+    @Option(help: "Another path (with query) on the same host, repeatable: each connection sends the URL's path and these in turn.")
+    var alsoPath: [String] = []
     @Option(help: "CA bundle for https.") var cacert: String?
     @Option(help: "Client certificate (PEM).") var cert: String?
     @Option(help: "Client key (PKCS#8 PEM).") var key: String?
@@ -48,21 +50,23 @@ struct LoadGenerator: ParsableCommand {
             tls = try NIOSSLContext(configuration: configuration)
         }
         let payload = try body.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
-        head.headers.add(name: "Host", value: "\(host):\(port)")
-        if let payload {
-            head.headers.add(name: "Content-Type", value: contentType)
-            head.headers.add(name: "Content-Length", value: String(RequestTemplate.expandedLength(payload)))
+        let requests = ([path] + alsoPath).map { path in
+            var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
+            head.headers.add(name: "Host", value: "\(host):\(port)")
+            if let payload {
+                head.headers.add(name: "Content-Type", value: contentType)
+                head.headers.add(name: "Content-Length", value: String(RequestTemplate.expandedLength(payload)))
+            }
+            if newConnections { head.headers.add(name: "Connection", value: "close") }
+            return RequestTemplate(head: head, body: payload)
         }
-        if newConnections { head.headers.add(name: "Connection", value: "close") }
-        let request = RequestTemplate(head: head, body: payload)
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         defer { try? group.syncShutdownGracefully() }
         let deadline = NIODeadline.now() + .nanoseconds(Int64(duration * 1e9))
         let started = NIODeadline.now()
         let workers = (0..<connections).map { _ in
-            ConnectionDriver(group: group, host: host, port: port, tls: tls, request: request, deadline: deadline, reconnect: newConnections)
+            ConnectionDriver(group: group, host: host, port: port, tls: tls, requests: requests, deadline: deadline, reconnect: newConnections)
         }
         // Start every connection first, then wait: each runs until the deadline.
         let futures = workers.map { $0.start() }
