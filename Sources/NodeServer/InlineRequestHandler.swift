@@ -160,10 +160,9 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private func replay(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
         guard let repeated, let connection else { return false }
         let started = ContinuousClock.now
-        guard let wire = repeated.answer(head, identity: connection.identity, pipeline: pipeline, allocator: context.channel.allocator) else {
-            return false
-        }
+        guard let wire = repeated.answer(head, identity: connection.identity, pipeline: pipeline) else { return false }
         pipeline.metrics.requestCompleted(method: repeated.method, status: repeated.status, duration: ContinuousClock.now - started)
+        pipeline.metrics.answerRepeated()
         write(wire, closing: false, context: context)
         return true
     }
@@ -181,11 +180,11 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             remoteAddress: connection.address, remotePort: connection.port)
         let basis = pipeline.answerBasis(), audited = pipeline.audit.log.recordedEvents
         guard let response = pipeline.processInline(incoming, memo: &authentication) else { return false }
+        pipeline.metrics.requestCompleted(method: request.method, status: response.status, duration: ContinuousClock.now - started)
         let closing = !head.isKeepAlive
         let rendered = RenderedResponse(response, for: request, closing: closing)
         let date = HTTPDate.current
         let wire = rendered.wire(date: date.text, allocator: context.channel.allocator)
-        pipeline.metrics.requestCompleted(method: request.method, status: response.status, duration: ContinuousClock.now - started)
         repeated = RepeatedAnswer(head, rendered: rendered, wire: wire, date: date, basis: basis, auditedBefore: audited,
                                   authentication: authentication, pipeline: pipeline)
         write(wire, closing: closing, context: context)

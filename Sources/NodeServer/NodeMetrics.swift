@@ -20,6 +20,15 @@ public final class NodeMetrics: Sendable {
             .milliseconds(500), .seconds(1), .seconds(5),
         ]
         self.factory = factory
+        repeatedAnswers = Counter(label: "certlab_http_repeated_answers_total", factory: factory)
+    }
+
+    private let repeatedAnswers: Metrics.Counter
+
+    /// A keep-alive request answered by writing its connection's last answer again
+    /// (`RepeatedAnswer`); counted besides `requestCompleted`, which counts every request.
+    public func answerRepeated() {
+        repeatedAnswers.increment()
     }
 
     /// One HTTP request answered with `status`, taking `duration`. The handles are looked up

@@ -23,7 +23,7 @@ import SecurityEngine
 ///   only while both are still the same;
 /// - and of three things that change with time alone: the CRL and `auth_failure_listeners`
 ///   blocks (both asked again before every replay, as a full authentication would), and the
-///   `Date` field (the answer is encoded again when the second moves on).
+///   `Date` field (rewritten in the kept bytes when the second moves on).
 ///
 /// Its side effects are kept too: an answer whose making recorded an audit event is never kept
 /// (the audit log's event count moved), so every audited request is still made and audited in
@@ -35,36 +35,49 @@ final class RepeatedAnswer {
     private let request: HTTPRequestHead
     private let basis: RequestPipeline.AnswerBasis
     private let authentication: AuthenticationMemo
-    private let rendered: RenderedResponse
     let method: String
-    var status: Int { rendered.status }
+    let status: Int
     private var second: Int
     private var wire: ByteBuffer
+    /// Where the `Date` value sits in `wire`, and its length (29 bytes, `Sun, 29 Nov 2026
+    /// 22:05:43 GMT`, for every year with four digits).
+    private let dateOffset: Int
+    private let dateLength: Int
 
     /// The answer `rendered` to `request`, encoded as `wire` in `date.second`, if it may be kept:
     /// `basis` and `auditedBefore` are the pipeline's basis and audit count read before it was
-    /// made, `authentication` the connection's memo as the answer left it.
+    /// made, `authentication` the connection's memo as the answer left it. Bodies over
+    /// `PointReadCache.largestBody` are not kept: a connection holds its answer for as long as it
+    /// stays open, and the node's memory must stay bounded with hundreds of them.
     init?(_ request: HTTPRequestHead, rendered: RenderedResponse, wire: ByteBuffer, date: (second: Int, text: String),
           basis: RequestPipeline.AnswerBasis?, auditedBefore: UInt64, authentication: AuthenticationMemo?, pipeline: RequestPipeline) {
-        guard rendered.status == 200, request.isKeepAlive, let basis, let authentication, pipeline.answerBasis() == basis,
+        guard rendered.status == 200, request.isKeepAlive, rendered.bytes.count <= PointReadCache.largestBody,
+              let basis, let authentication, pipeline.answerBasis() == basis,
               pipeline.audit.log.recordedEvents == auditedBefore else { return nil }
+        // `RenderedResponse.wire` ends with the `Date` field, the blank line and the body.
+        let dateOffset = wire.writerIndex - rendered.bytes.count - 4 - date.text.utf8.count
+        guard dateOffset > wire.readerIndex, wire.getString(at: dateOffset, length: date.text.utf8.count) == date.text else { return nil }
         self.request = request
         self.basis = basis
         self.authentication = authentication
-        self.rendered = rendered
         self.method = request.method.rawValue
+        self.status = rendered.status
         self.second = date.second
         self.wire = wire
+        self.dateOffset = dateOffset
+        self.dateLength = date.text.utf8.count
     }
 
     /// The answer to `head`, if it is this one's request again, under the same basis, from a
     /// client whose certificate is still not revoked and whom no failure listener blocks.
-    func answer(_ head: HTTPRequestHead, identity: PeerIdentity, pipeline: RequestPipeline, allocator: ByteBufferAllocator) -> ByteBuffer? {
+    func answer(_ head: HTTPRequestHead, identity: PeerIdentity, pipeline: RequestPipeline) -> ByteBuffer? {
         guard Self.same(head, request), pipeline.answerBasis() == basis, !pipeline.isRevoked(identity),
               !pipeline.security.isBlocked(authentication) else { return nil }
         let date = HTTPDate.current
         if date.second != second {
-            wire = rendered.wire(date: date.text, allocator: allocator)
+            guard date.text.utf8.count == dateLength else { return nil }
+            // Written over a copy when NIO still holds the buffer of an earlier write.
+            wire.setString(date.text, at: dateOffset)
             second = date.second
         }
         return wire

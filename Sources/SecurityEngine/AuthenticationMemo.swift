@@ -46,9 +46,16 @@ public final class AuthenticationMemo: @unchecked Sendable {
     }
 
     fileprivate func matches(_ request: AuthenticationRequest, _ current: SecurityService.State) -> Bool {
-        state === current && principal == request.principal && remoteAddress == request.remoteAddress
+        // Byte for byte (`hasSameBytes(as:)`): a proxy's user header, an impersonation target or
+        // a tenant spelled another canonically equivalent way is another user or tenant.
+        state === current && Self.same(principal, request.principal) && remoteAddress.hasSameBytes(as: request.remoteAddress)
             && headers.count == request.headers.count
-            && zip(headers, request.headers).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+            && zip(headers, request.headers).allSatisfy { $0.name.hasSameBytes(as: $1.name) && $0.value.hasSameBytes(as: $1.value) }
+    }
+
+    private static func same(_ lhs: String?, _ rhs: String?) -> Bool {
+        guard let lhs, let rhs else { return lhs == nil && rhs == nil }
+        return lhs.hasSameBytes(as: rhs)
     }
 }
 

@@ -37,29 +37,32 @@ import Testing
         #expect(mapped.status == 200 || mapped.status == 201, "\(mapped.body)")
     }
 
-    static func requestsCounted(_ lab: LabNode) async throws -> Int {
+    /// A counter's value from `/_prometheus/metrics` (0 before its first increment).
+    static func counted(_ lab: LabNode, _ series: String) async throws -> Int {
         let metrics = try await lab.curl("GET", "/_prometheus/metrics", as: "admin")
         #expect(metrics.status == 200)
-        // No line until the first such request completed.
-        guard let line = metrics.body.split(separator: "\n").first(where: { $0.hasPrefix(#"certlab_http_requests_total{method="GET",status="200"} "#) }) else {
-            return 0
-        }
+        guard let line = metrics.body.split(separator: "\n").first(where: { $0.hasPrefix(series + " ") }) else { return 0 }
         return try #require(line.split(separator: " ").last.flatMap { Int($0) })
     }
+
+    static let okGets = #"certlab_http_requests_total{method="GET",status="200"}"#
+    static let repeats = "certlab_http_repeated_answers_total"
 
     @Test func repeatsGiveTheFullAnswerUntilSomethingChanges() async throws {
         try await LabNode.with { lab in
             try await PipeliningTests.seed(lab)
             try await Self.mapClient1(lab)
             let client = try await Connection(lab, as: "CLIENT1")
-            let counted = try await Self.requestsCounted(lab)
+            let counted = try await Self.counted(lab, Self.okGets)
             for _ in 0..<5 {
                 let response = await client.get("/movies/_doc/1")
                 #expect(response?.status == 200 && response?.body == Self.movie1)
                 #expect(response?.header("Content-Length") == String(Self.movie1.utf8.count) && response?.header("Date") != nil)
             }
-            // Every repeat is counted (the first metrics request counts itself after answering).
-            #expect(try await Self.requestsCounted(lab) == counted + 1 + 5)
+            // Every request is counted (the first metrics request counts itself after answering);
+            // all but the first were repeats.
+            #expect(try await Self.counted(lab, Self.okGets) == counted + 1 + 5)
+            #expect(try await Self.counted(lab, Self.repeats) == 4)
 
             // Another request on the connection, then the first again: each its own answer.
             for _ in 0..<2 {
@@ -83,8 +86,9 @@ import Testing
         }
     }
 
-    /// Two spellings of `é` (one code point; `e` + U+0301) are two documents, on one connection.
-    @Test func aTargetIsRepeatedOnlyByTheSameBytes() async throws {
+    /// Two spellings of `é` (one code point; `e` + U+0301) are two documents, on one connection;
+    /// and a header value spelled the other way is another request, never a repeat.
+    @Test func aRequestIsRepeatedOnlyByTheSameBytes() async throws {
         try await LabNode.with { lab in
             try await Self.mapClient1(lab)
             for (id, spelling) in [("%C3%A9", "composed"), ("e%CC%81", "decomposed")] {
@@ -96,6 +100,11 @@ import Testing
                 #expect(await client.get("/movies/_doc/%C3%A9")?.body.hasSuffix(#""_source":{"v":"composed"}}"#) == true)
                 #expect(await client.get("/movies/_doc/e%CC%81")?.body.hasSuffix(#""_source":{"v":"decomposed"}}"#) == true)
             }
+            #expect(try await Self.counted(lab, Self.repeats) == 2)
+            for note in ["\u{e9}", "e\u{301}", "\u{e9}", "e\u{301}"] {
+                #expect(await client.get("/movies/_doc/%C3%A9", headers: ["X-Note: \(note)"])?.status == 200)
+            }
+            #expect(try await Self.counted(lab, Self.repeats) == 2, "no header spelled the other way was answered as a repeat")
             await client.probe.close()
         }
     }
@@ -178,6 +187,56 @@ import Testing
             }
             _ = await eventually(within: .seconds(10)) { granted() >= 4 }
             #expect(granted() == 4)
+            await client.probe.close()
+        }
+    }
+
+    /// Identical requests pipelined in one write: answered in order, all but the first repeats.
+    @Test func pipelinedRepeatsKeepTheirOrder() async throws {
+        try await LabNode.with { lab in
+            try await PipeliningTests.seed(lab)
+            try await Self.mapClient1(lab)
+            let probe = try await TLSProbe.connect(port: lab.port, trustRoot: lab.cert("root-ca"),
+                                                   identity: TLSProbe.Identity(certificate: lab.cert("CLIENT1"), key: lab.key("CLIENT1")))
+            let get = PipeliningTests.wire("GET", "/movies/_doc/1")
+            await probe.send(String(repeating: get, count: 4) + PipeliningTests.wire("GET", "/movies/_doc/2") + get)
+            let responses = await probe.responses(to: Array(repeating: "GET", count: 6))
+            #expect(responses.map { $0?.status } == Array(repeating: 200, count: 6))
+            #expect(responses[0..<4].allSatisfy { $0?.body == Self.movie1 } && responses[5]?.body == Self.movie1)
+            #expect(responses[4]?.body.contains(#""title":"Heat""#) == true)
+            #expect(try await Self.counted(lab, Self.repeats) == 3)
+            await probe.close()
+        }
+    }
+
+    /// Only `200` answers are kept: with nothing audited (audit disabled), a refused request
+    /// repeated is refused in full each time — each refusal counted as a failure.
+    @Test func refusalsAreNeverRepeats() async throws {
+        let files = try LabFiles()
+        let auditFile = files.directory.path("config/security/audit.yml")
+        let shipped = try String(contentsOfFile: auditFile, encoding: .utf8)
+        let disabled = shipped.replacingOccurrences(of: "config:\n  enabled: true", with: "config:\n  enabled: false")
+        try #require(disabled != shipped, "config/security/audit.yml enables auditing")
+        try disabled.write(toFile: auditFile, atomically: true, encoding: .utf8)
+        try await LabNode.with(files: files) { lab in
+            try await PipeliningTests.seed(lab)
+            let client = try await Connection(lab, as: "CLIENT1")
+            for _ in 0..<3 { #expect(await client.get("/movies/_doc/1")?.status == 403) }
+            #expect(try await Self.counted(lab, #"certlab_auth_failures_total{reason="forbidden"}"#) == 3)
+            #expect(try await Self.counted(lab, Self.repeats) == 0)
+            await client.probe.close()
+        }
+    }
+
+    /// A connection keeps its answer as long as it stays open, so large answers are not kept.
+    @Test func largeAnswersAreNotKept() async throws {
+        try await LabNode.with { lab in
+            try await Self.mapClient1(lab)
+            let text = String(repeating: "x", count: 70_000)
+            #expect(try await lab.curl("PUT", "/movies/_doc/big?refresh=true", as: "admin", body: #"{"text":"\#(text)"}"#).status == 201)
+            let client = try await Connection(lab, as: "CLIENT1")
+            for _ in 0..<3 { #expect(await client.get("/movies/_doc/big")?.body.contains(text) == true) }
+            #expect(try await Self.counted(lab, Self.repeats) == 0)
             await client.probe.close()
         }
     }

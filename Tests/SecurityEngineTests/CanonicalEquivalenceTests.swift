@@ -40,4 +40,20 @@ import Testing
         #expect(!service.isAdminPrincipal("CN=\(Self.decomposed)mile,O=lab"))
         #expect(service.isAdminPrincipal("CN=\(Self.composed)mile,O=lab"))
     }
+
+    /// A connection's memo is reused only for byte-identical headers: a header value spelled the
+    /// other way (a proxy's user header, an impersonation target) gets a full authentication.
+    @Test func theConnectionMemoComparesHeadersByTheirBytes() throws {
+        let service = try AuthenticationTests.labService()
+        let principal = "CN=CLIENT1,OU=lab,O=certlab"
+        var memo: AuthenticationMemo?
+        let composed = AuthenticationRequest(principal: principal, headers: [("X-Note", Self.composed)])
+        #expect(service.authenticate(composed, memo: &memo).user?.name == "CLIENT1")
+        let first = try #require(memo)
+        #expect(service.authenticate(composed, memo: &memo).user?.name == "CLIENT1")
+        #expect(memo === first, "the same bytes reuse the memo")
+        let decomposed = AuthenticationRequest(principal: principal, headers: [("X-Note", Self.decomposed)])
+        #expect(service.authenticate(decomposed, memo: &memo).user?.name == "CLIENT1")
+        #expect(memo !== first, "another spelling is authenticated afresh")
+    }
 }
