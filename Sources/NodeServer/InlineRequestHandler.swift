@@ -179,13 +179,18 @@ final class InlineRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             request: request, headers: head.headers.map { ($0.name, $0.value) }, identity: connection.identity,
             remoteAddress: connection.address, remotePort: connection.port)
         let basis = pipeline.answerBasis(), audited = pipeline.audit.log.recordedEvents
-        guard let response = pipeline.processInline(incoming, memo: &authentication) else { return false }
+        guard let (response, kept) = pipeline.processInline(incoming, memo: &authentication) else { return false }
         pipeline.metrics.requestCompleted(method: request.method, status: response.status, duration: ContinuousClock.now - started)
         let closing = !head.isKeepAlive
-        let rendered = RenderedResponse(response, for: request, closing: closing)
         let date = HTTPDate.current
-        let wire = rendered.wire(date: date.text, allocator: context.channel.allocator)
-        repeated = RepeatedAnswer(head, rendered: rendered, wire: wire, date: date, basis: basis, auditedBefore: audited,
+        let (wire, bodyCount): (ByteBuffer, Int)
+        if !closing, let kept {
+            (wire, bodyCount) = kept.keepAliveWire(for: request, date: date, allocator: context.channel.allocator)
+        } else {
+            let rendered = RenderedResponse(response, for: request, closing: closing)
+            (wire, bodyCount) = (rendered.wire(date: date.text, allocator: context.channel.allocator), rendered.bytes.count)
+        }
+        repeated = RepeatedAnswer(head, status: response.status, bodyCount: bodyCount, wire: wire, date: date, basis: basis, auditedBefore: audited,
                                   authentication: authentication, pipeline: pipeline)
         write(wire, closing: closing, context: context)
         return true

@@ -1,4 +1,5 @@
 import JSONValue
+import NIOCore
 import PKI
 import SearchEngine
 import Synchronization
@@ -48,8 +49,33 @@ final class PointReadCache: Sendable {
 
     fileprivate struct Entries {
         var generation: UInt64 = 0
-        var responses: [Key: NodeResponse] = [:]
+        var responses: [Key: Entry] = [:]
         var bytes = 0
+    }
+
+    /// One kept answer, and its encoding for keep-alive requests (`RenderedResponse.wire`),
+    /// made at most once a second — when the `Date` changes — and shared by every connection
+    /// asking for it. The encoding is a function of the answer and of what the entry's key holds
+    /// (the method, for `HEAD`; the parameters, which are never `pretty` or `filter_path` here),
+    /// so any request filed under the key gets the same bytes. It can hold as much again as the
+    /// body, which `capacityBytes` does not count.
+    final class Entry: Sendable {
+        let response: NodeResponse
+        private let encoded = Mutex<(second: Int, wire: ByteBuffer, bodyCount: Int)?>(nil)
+
+        fileprivate init(_ response: NodeResponse) {
+            self.response = response
+        }
+
+        /// The whole keep-alive answer to `request`, with `date`'s `Date`, and its body's length.
+        func keepAliveWire(for request: ElasticRequest, date: (second: Int, text: String), allocator: ByteBufferAllocator)
+            -> (wire: ByteBuffer, bodyCount: Int) {
+            if let kept = encoded.withLock({ $0 }), kept.second == date.second { return (kept.wire, kept.bodyCount) }
+            let rendered = RenderedResponse(response, for: request)
+            let made = (second: date.second, wire: rendered.wire(date: date.text, allocator: allocator), bodyCount: rendered.bytes.count)
+            encoded.withLock { $0 = made }
+            return (made.wire, made.bodyCount)
+        }
     }
 
     /// Total body bytes kept: a few thousand typical documents, a bounded share of the node's
@@ -62,17 +88,23 @@ final class PointReadCache: Sendable {
 
     /// The cached answer to `request`, or `produce()`'s — serialised and kept for the next time.
     func response(to request: ElasticRequest, engine: SearchEngine, produce: () -> NodeResponse) -> NodeResponse {
-        guard request.parameters["pretty"] == nil, request.parameters["filter_path"] == nil else { return produce() }
+        answer(to: request, engine: engine, produce: produce).response
+    }
+
+    /// `response(to:engine:produce:)` with the entry the answer is (or would be) kept in, for its
+    /// shared encoding; no entry for a request shaped by `pretty` or `filter_path`.
+    func answer(to request: ElasticRequest, engine: SearchEngine, produce: () -> NodeResponse) -> (response: NodeResponse, entry: Entry?) {
+        guard request.parameters["pretty"] == nil, request.parameters["filter_path"] == nil else { return (produce(), nil) }
         let key = Key(method: request.method, segments: request.segments, parameters: request.parameters)
         let generation = engine.writeGeneration
-        if let hit = entries.withLock({ $0.generation == generation ? $0.responses[key] : nil }) { return hit }
-        let response = Self.serialised(produce())
+        if let hit = entries.withLock({ $0.generation == generation ? $0.responses[key] : nil }) { return (hit.response, hit) }
+        let entry = Entry(Self.serialised(produce()))
         entries.withLock { kept in
             guard generation >= kept.generation else { return }
             if generation > kept.generation { kept = Entries(generation: generation) }
-            kept.store(response, for: key)
+            kept.store(entry, for: key)
         }
-        return response
+        return (entry.response, entry)
     }
 
     /// The number of answers kept (tests).
@@ -88,14 +120,14 @@ final class PointReadCache: Sendable {
 }
 
 extension PointReadCache.Entries {
-    fileprivate mutating func store(_ response: NodeResponse, for key: PointReadCache.Key) {
-        let size = response.bodySize
+    fileprivate mutating func store(_ entry: PointReadCache.Entry, for key: PointReadCache.Key) {
+        let size = entry.response.bodySize
         guard size <= PointReadCache.largestBody else { return }
         while bytes + size > PointReadCache.capacityBytes, let first = responses.first {
             responses.removeValue(forKey: first.key)
-            bytes -= first.value.bodySize
+            bytes -= first.value.response.bodySize
         }
-        if let replaced = responses.updateValue(response, forKey: key) { bytes -= replaced.bodySize }
+        if let replaced = responses.updateValue(entry, forKey: key) { bytes -= replaced.response.bodySize }
         bytes += size
     }
 }

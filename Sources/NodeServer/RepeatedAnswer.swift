@@ -44,24 +44,25 @@ final class RepeatedAnswer {
     private let dateOffset: Int
     private let dateLength: Int
 
-    /// The answer `rendered` to `request`, encoded as `wire` in `date.second`, if it may be kept:
+    /// The answer to `request` (`status`, a body of `bodyCount` bytes), encoded as `wire` in
+    /// `date.second`, if it may be kept:
     /// `basis` and `auditedBefore` are the pipeline's basis and audit count read before it was
     /// made, `authentication` the connection's memo as the answer left it. Bodies over
     /// `PointReadCache.largestBody` are not kept: a connection holds its answer for as long as it
     /// stays open, and the node's memory must stay bounded with hundreds of them.
-    init?(_ request: HTTPRequestHead, rendered: RenderedResponse, wire: ByteBuffer, date: (second: Int, text: String),
+    init?(_ request: HTTPRequestHead, status: Int, bodyCount: Int, wire: ByteBuffer, date: (second: Int, text: String),
           basis: RequestPipeline.AnswerBasis?, auditedBefore: UInt64, authentication: AuthenticationMemo?, pipeline: RequestPipeline) {
-        guard rendered.status == 200, request.isKeepAlive, rendered.bytes.count <= PointReadCache.largestBody,
+        guard status == 200, request.isKeepAlive, bodyCount <= PointReadCache.largestBody,
               let basis, let authentication, pipeline.answerBasis() == basis,
               pipeline.audit.log.recordedEvents == auditedBefore else { return nil }
         // `RenderedResponse.wire` ends with the `Date` field, the blank line and the body.
-        let dateOffset = wire.writerIndex - rendered.bytes.count - 4 - date.text.utf8.count
+        let dateOffset = wire.writerIndex - bodyCount - 4 - date.text.utf8.count
         guard dateOffset > wire.readerIndex, wire.getString(at: dateOffset, length: date.text.utf8.count) == date.text else { return nil }
         self.request = request
         self.basis = basis
         self.authentication = authentication
         self.method = request.method.rawValue
-        self.status = rendered.status
+        self.status = status
         self.second = date.second
         self.wire = wire
         self.dateOffset = dateOffset

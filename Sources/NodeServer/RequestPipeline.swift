@@ -89,29 +89,31 @@ final class RequestPipeline: Sendable {
     /// event loop by `InlineRequestHandler`; nil for every other request, which then takes
     /// `process`. Same steps, same audit events and metrics — only the thread differs:
     /// certificate (not password) authentication, a route `answersInline` accepts, no body. `memo` is the
-    /// connection's `AuthenticationMemo`; answers come from `pointReads` while nothing is written.
-    func processInline(_ incoming: Incoming, memo: inout AuthenticationMemo?) -> NodeResponse? {
+    /// connection's `AuthenticationMemo`; answers come from `pointReads` while nothing is written,
+    /// with the cache entry (`kept`) whose shared encoding a keep-alive answer can use.
+    func processInline(_ incoming: Incoming, memo: inout AuthenticationMemo?) -> (response: NodeResponse, kept: PointReadCache.Entry?)? {
         let request = incoming.request
         guard request.body.isEmpty, !Self.hasAuthorizationHeader(incoming),
               !security.skipsAuthentication(method: request.method, path: request.path),
               !SecurityDashboard.handles(path: request.path),
               let action = RestActionTable.lookup(method: request.method, segments: request.segments),
               Self.answersInline(action), !HealthWait.mayWait(request) else { return nil }
-        if let refused = refusedRevoked(incoming) { return refused }
+        if let refused = refusedRevoked(incoming) { return (refused, nil) }
         switch admit(incoming, security.authenticate(authenticationRequest(incoming), memo: &memo)) {
         case .failure(let refusal):
-            return refusal.response
+            return (refusal.response, nil)
         case .success(let user):
-            if let denied = deniedActions(incoming, action: action, user: user, memo: memo) { return denied }
+            if let denied = deniedActions(incoming, action: action, user: user, memo: memo) { return (denied, nil) }
             recordGranted(incoming, action: action, user: user)
             let elastic = self.elastic
-            return pointReads.response(to: request, engine: elastic.engine) {
+            let answer = pointReads.answer(to: request, engine: elastic.engine) {
                 do {
                     return try elastic.handle(request)
                 } catch {
                     return render(error)
                 }
             }
+            return (answer.response, answer.entry)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSONValue
+import NIOCore
 @testable import NodeServer
 import SearchEngine
 import Testing
@@ -104,6 +105,33 @@ struct PointReadCacheTests {
             _ = cache.response(to: Self.get(target), engine: reader.engine) { produced += 1; return .json([:]) }
         }
         #expect(produced == 2 && cache.count == 2)
+    }
+
+    /// A kept answer's keep-alive encoding is shared by every request filed under its key: the
+    /// bytes `RenderedResponse` makes for that request, with the `Date` of the second asked for.
+    @Test func theSharedEncodingIsTheRenderedAnswer() throws {
+        let reader = try Reader()
+        _ = try reader.engine.index("movies", id: "3", source: Array(#"{"title":"Moneyball"}"#.utf8))
+        let minute = (second: 100, text: "Thu, 01 Jan 1970 00:01:40 GMT"), next = (second: 101, text: "Thu, 01 Jan 1970 00:01:41 GMT")
+        for method in ["GET", "HEAD"] {
+            let request = Self.get("/movies/_doc/3", method: method)
+            func produce() -> NodeResponse {
+                guard let answer = try? reader.engine.get("movies", id: "3") else { return .json([:], status: 500) }
+                return .json(answer.body, status: answer.status)
+            }
+            let (response, made) = reader.cache.answer(to: request, engine: reader.engine, produce: produce)
+            let entry = try #require(made)
+            let rendered = RenderedResponse(response, for: request)
+            let first = entry.keepAliveWire(for: request, date: minute, allocator: ByteBufferAllocator())
+            #expect(first.wire == rendered.wire(date: minute.text, allocator: ByteBufferAllocator()))
+            #expect(first.bodyCount == rendered.bytes.count && (method == "HEAD") == (first.bodyCount == 0))
+            let (_, hit) = reader.cache.answer(to: request, engine: reader.engine) { Issue.record("a hit produces nothing"); return produce() }
+            #expect(hit === entry)
+            let later = entry.keepAliveWire(for: request, date: next, allocator: ByteBufferAllocator())
+            #expect(later.wire == rendered.wire(date: next.text, allocator: ByteBufferAllocator()))
+        }
+        let shaped = reader.cache.answer(to: Self.get("/movies/_doc/3?pretty"), engine: reader.engine) { .json([:]) }
+        #expect(shaped.entry == nil, "a shaped answer has no shared encoding")
     }
 
     @Test func largeAnswersAreNotKeptAndTheTotalIsBounded() throws {
