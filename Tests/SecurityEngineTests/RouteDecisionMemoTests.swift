@@ -9,6 +9,12 @@ import Testing
 
     /// CLIENT1's `readers` OU maps to a role that reads `logs-*` (or nothing, `mapped: false`).
     static func configuration(mapped: Bool) throws -> SecurityConfiguration {
+        try configuration(readerPattern: "logs-*", mapped: mapped)
+    }
+
+    /// Certificate authentication (CN the user, OUs the backend roles) and a role reading
+    /// `readerPattern`, mapped to the backend role `readers` unless `mapped` is false.
+    static func configuration(readerPattern: String, mapped: Bool = true) throws -> SecurityConfiguration {
         try TestSupport.configuration([
             .config: """
             config:
@@ -19,7 +25,7 @@ import Testing
                     http_authenticator: {type: clientcert, challenge: false, config: {username_attribute: cn, roles_attribute: ou}}
                     authentication_backend: {type: noop}
             """,
-            .roles: "logs_reader:\n  index_permissions:\n    - index_patterns: [\"logs-*\"]\n      allowed_actions: [read]\n",
+            .roles: "logs_reader:\n  index_permissions:\n    - index_patterns: [\"\(readerPattern)\"]\n      allowed_actions: [read]\n",
             .rolesmapping: mapped ? "logs_reader:\n  backend_roles: [readers]\n" : "",
         ])
     }
@@ -78,19 +84,7 @@ import Testing
     /// (action, index) decisions may hand the decision for one to the other.
     @Test func canonicallyEquivalentIndexNamesAreDecidedApart() throws {
         let composed = "\u{e9}", decomposed = "e\u{301}"
-        let configuration = try TestSupport.configuration([
-            .config: """
-            config:
-              dynamic:
-                authc:
-                  clientcert_auth_domain:
-                    order: 1
-                    http_authenticator: {type: clientcert, challenge: false, config: {username_attribute: cn, roles_attribute: ou}}
-                    authentication_backend: {type: noop}
-            """,
-            .roles: "accent_reader:\n  index_permissions:\n    - index_patterns: [\"\(composed)\"]\n      allowed_actions: [read]\n",
-            .rolesmapping: "accent_reader:\n  backend_roles: [readers]\n",
-        ])
+        let configuration = try Self.configuration(readerPattern: composed)
         let granted = RestAction(actions: ["indices:data/read/get"], indices: [composed])
         let other = RestAction(actions: ["indices:data/read/get"], indices: [decomposed])
         #expect(granted == other, "the premise: RestAction's == compares the names as Swift strings")
