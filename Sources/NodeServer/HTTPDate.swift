@@ -7,10 +7,8 @@ import Synchronization
 enum HTTPDate {
     private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
 
-    static var now: String { current.text }
-
-    /// The current second and its text (`RepeatedAnswer` re-encodes a kept answer when the
-    /// second moves on).
+    /// The current second and its text (`RepeatedAnswer` and `PointReadCache.Entry` encode a
+    /// kept answer again when the second moves on).
     static var current: (second: Int, text: String) {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
