@@ -102,7 +102,7 @@ row "keep-alive GET movies/_doc/3 by CLIENT1 over mTLS vs nginx ssl_verify_clien
 # any path with its constant, so the peer is the figure above.
 alternate=(--url "https://localhost:$NODE_PORT/movies/_doc/3" --also-path /movies/_doc/4 "${client[@]}" --connections "$CONNECTIONS")
 a1=$(load "${alternate[@]}"); a2=$(load "${alternate[@]}")
-row "the same GET alternating movies/_doc/3 and movies/_doc/4 on each connection (no repeated request: every answer made in full)" "$(median2 "$a1" "$a2")" "$NGINX_GET" "— (shown)"
+row "the same GET alternating movies/_doc/3 and movies/_doc/4 on each connection (no request repeats the one before it: each one authenticated, authorized and looked up)" "$(median2 "$a1" "$a2")" "$NGINX_GET" "— (shown)"
 
 # 2b. The ceiling under that GET: bench-stack-ceiling answers the same JSON as a constant from a
 # channel handler (no security, no storage) on bare SwiftNIO + NIOSSL, and at the node's
