@@ -85,8 +85,7 @@ final class RepeatedAnswer {
     }
 
     private static func same(_ lhs: HTTPRequestHead, _ rhs: HTTPRequestHead) -> Bool {
-        guard lhs.method == rhs.method, lhs.version == rhs.version, lhs.uri.hasSameBytes(as: rhs.uri),
-              lhs.headers.count == rhs.headers.count else { return false }
-        return zip(lhs.headers, rhs.headers).allSatisfy { $0.name.hasSameBytes(as: $1.name) && $0.value.hasSameBytes(as: $1.value) }
+        lhs.method == rhs.method && lhs.version == rhs.version && lhs.uri.hasSameBytes(as: rhs.uri)
+            && fieldsHaveSameBytes(lhs.headers, count: lhs.headers.count, rhs.headers, count: rhs.headers.count)
     }
 }

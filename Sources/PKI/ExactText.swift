@@ -37,6 +37,24 @@ extension String {
     }
 }
 
+extension Optional where Wrapped == String {
+    /// Both nil, or both texts with the same bytes.
+    public func hasSameBytes(as other: String?) -> Bool {
+        guard let self, let other else { return self == nil && other == nil }
+        return self.hasSameBytes(as: other)
+    }
+}
+
+/// Header fields (`(name, value)` pairs, in order) with the same bytes: the same count, and each
+/// name and value `hasSameBytes(as:)` its counterpart. `count` of either side must be given,
+/// as an `HTTPHeaders` knows its count without walking it. Inlinable: it runs on every repeated
+/// request, and a generic function called across modules would not be specialised.
+@inlinable
+public func fieldsHaveSameBytes<A: Sequence, B: Sequence>(_ lhs: A, count lhsCount: Int, _ rhs: B, count rhsCount: Int) -> Bool
+where A.Element == (name: String, value: String), B.Element == (name: String, value: String) {
+    lhsCount == rhsCount && zip(lhs, rhs).allSatisfy { $0.name.hasSameBytes(as: $1.name) && $0.value.hasSameBytes(as: $1.value) }
+}
+
 extension Array where Element == String {
     /// Same count, and each element `hasSameBytes(as:)` its counterpart.
     public func hasSameBytes(as other: [String]) -> Bool {

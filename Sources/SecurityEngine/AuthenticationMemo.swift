@@ -48,14 +48,8 @@ public final class AuthenticationMemo: @unchecked Sendable {
     fileprivate func matches(_ request: AuthenticationRequest, _ current: SecurityService.State) -> Bool {
         // Byte for byte (`hasSameBytes(as:)`): a proxy's user header, an impersonation target or
         // a tenant spelled another canonically equivalent way is another user or tenant.
-        state === current && Self.same(principal, request.principal) && remoteAddress.hasSameBytes(as: request.remoteAddress)
-            && headers.count == request.headers.count
-            && zip(headers, request.headers).allSatisfy { $0.name.hasSameBytes(as: $1.name) && $0.value.hasSameBytes(as: $1.value) }
-    }
-
-    private static func same(_ lhs: String?, _ rhs: String?) -> Bool {
-        guard let lhs, let rhs else { return lhs == nil && rhs == nil }
-        return lhs.hasSameBytes(as: rhs)
+        state === current && principal.hasSameBytes(as: request.principal) && remoteAddress.hasSameBytes(as: request.remoteAddress)
+            && fieldsHaveSameBytes(headers, count: headers.count, request.headers, count: request.headers.count)
     }
 }
 

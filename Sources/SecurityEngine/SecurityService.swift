@@ -135,12 +135,7 @@ public final class SecurityService: @unchecked Sendable {
         static func == (lhs: UserCacheKey, rhs: UserCacheKey) -> Bool {
             lhs.name.hasSameBytes(as: rhs.name) && lhs.backendRoles.hasSameBytes(as: rhs.backendRoles)
                 && lhs.directRoles.hasSameBytes(as: rhs.directRoles) && lhs.attributes.hasSameBytes(as: rhs.attributes)
-                && sameAddress(lhs.remoteAddress, rhs.remoteAddress)
-        }
-
-        private static func sameAddress(_ lhs: String?, _ rhs: String?) -> Bool {
-            guard let lhs, let rhs else { return lhs == nil && rhs == nil }
-            return lhs.hasSameBytes(as: rhs)
+                && lhs.remoteAddress.hasSameBytes(as: rhs.remoteAddress)
         }
 
         func hash(into hasher: inout Hasher) {
